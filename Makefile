@@ -1,0 +1,192 @@
+# fb: build, test, install and demo.  GNU make.
+#
+#   make                  all binaries into bin/
+#   make deps             install the Debian packages that are missing
+#   make check            deps, build, C unit tests of lib/, bats tests
+#   make check SANITIZE=1 the same under ASan+UBSan
+#   make install PREFIX=/usr/local DESTDIR=
+#   make demo             set up and run the main job on the sample data
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/fb
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+AR ?= ar
+-include config.mk
+
+TOOLS = fb-store
+LIB_SRC = $(wildcard lib/*.c)
+UNIT_SRC = $(wildcard test/unit/*.c)
+TEST_PROGS = fb-passthru
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+
+ifeq ($(SANITIZE),)
+BUILDDIR ?= build
+OUTBIN = bin
+else
+# Sanitized objects live apart so switching back and forth never mixes them.
+ifeq ($(SANITIZE),1)
+override SANITIZE = address,undefined
+endif
+BUILDDIR ?= build/san
+OUTBIN = $(BUILDDIR)/bin
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson zlib 2>/dev/null)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs jansson zlib 2>/dev/null)
+# libcsv ships no .pc file (Debian libcsv-dev 3.0.3); the later ingest stage links it.
+CSV_LIBS ?= -lcsv
+
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Ilib -DFB_DATADIR='"$(DATADIR)"' \
+	$(DEP_CFLAGS) $(WARN) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILDDIR)/lib/%.o)
+LIBFB = $(BUILDDIR)/libfb.a
+BINS = $(TOOLS:%=$(OUTBIN)/%)
+UNIT_BINS = $(UNIT_SRC:test/unit/%.c=$(BUILDDIR)/test/unit/%)
+TEST_BINS = $(TEST_PROGS:%=$(BUILDDIR)/test/%)
+
+.PHONY: all deps check test unit bats test-progs install uninstall clean demo \
+	check-deps-found check-symbols lint-man bench
+
+all: check-deps-found $(BINS)
+
+check-deps-found:
+	@$(PKG_CONFIG) --exists jansson zlib || { \
+	  echo "fb: jansson or zlib not found by $(PKG_CONFIG); run 'make deps'" >&2; \
+	  exit 1; }
+
+$(BUILDDIR)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILDDIR)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILDDIR)/test/%.o: test/%.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBFB): $(LIB_OBJ)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(LIB_OBJ)
+
+$(OUTBIN)/%: $(BUILDDIR)/cmd/%.o $(LIBFB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS)
+
+$(BUILDDIR)/test/unit/%: $(BUILDDIR)/test/unit/%.o $(LIBFB)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS)
+
+$(BUILDDIR)/test/%: $(BUILDDIR)/test/%.o $(LIBFB)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS)
+
+test-progs: $(TEST_BINS)
+
+# Debian packages: build (compiler, libraries), tests (bats, mandoc, time).
+DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
+	bats bats-support bats-assert mandoc time gzip jq
+
+deps:
+	@command -v dpkg-query >/dev/null 2>&1 || { \
+	  echo "fb: not a Debian system; install the equivalents of: $(DEB_PKGS)" >&2; exit 0; }; \
+	missing=""; \
+	for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "fb: installing$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+	  $$t > $$t.tap 2>&1 || fail=1; \
+	  grep -v '^ok' $$t.tap | grep -v '^1\.\.' ; \
+	  printf '%s: %s\n' $$t "$$(grep -c '^ok' $$t.tap) ok, $$(grep -c '^not ok' $$t.tap) not ok"; \
+	done; exit $$fail
+
+bats: $(BINS) $(TEST_BINS)
+	PATH="$(abspath $(OUTBIN)):$(abspath $(BUILDDIR)/test):$$PATH" \
+	  FB_TEST_SANITIZE="$(SANITIZE)" bats test/
+
+# Library symbols all start with fb_ (STYLE.md 3.6).
+check-symbols: $(LIBFB)
+	@bad=$$(nm -g --defined-only $(LIBFB) | awk 'NF==3 {print $$3}' | grep -v '^fb_' || true); \
+	if [ -n "$$bad" ]; then echo "libfb exports symbols without fb_: $$bad" >&2; exit 1; fi
+
+lint-man:
+	@if command -v mandoc >/dev/null 2>&1; then \
+	  mandoc -Tlint -Wwarning share/man/man*/*.[0-9]; \
+	fi
+
+check: deps
+	$(MAKE) all test-progs $(UNIT_BINS)
+	$(MAKE) check-symbols lint-man unit bats
+
+test: check
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
+	cd share/fb && find . -type f | while read -r f; do \
+	  install -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; done
+	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 completions/fb.bash $(DESTDIR)$(BASHCOMPDIR)/fb-store
+	for t in $(filter-out fb-store,$(TOOLS)); do \
+	  ln -sf fb-store $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	install -m 0644 completions/_fb $(DESTDIR)$(ZSHCOMPDIR)/_fb
+	install -m 0644 completions/fb.fish $(DESTDIR)$(FISHCOMPDIR)/fb.fish
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
+	  $(DESTDIR)$(MANDIR)/man1/$$t.1 $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	rm -f $(DESTDIR)$(MANDIR)/man5/fb-ndjson.5 $(DESTDIR)$(MANDIR)/man7/fb.7 \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_fb $(DESTDIR)$(FISHCOMPDIR)/fb.fish
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# The main job on bundled sample data, in the default store ./var/fb.
+demo: deps
+	$(MAKE) all
+	@echo '== storing the sample feedback (re-runs add nothing: --dedup)'
+	bin/fb-store append --dedup examples/sample.ndjson
+	@echo '== the store'
+	bin/fb-store stats --pretty
+	@echo '== feedback from 2026-11-15 on (Asia/Shanghai), oldest first'
+	bin/fb-store cat --since 2026-11-15 --tz Asia/Shanghai | \
+	  jq -r 'select(.type == null) | [.ts, .channel, .text[0:40]] | @tsv'
+	@echo '== integrity'
+	bin/fb-store verify && echo 'verify: clean'
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILDDIR)/cmd/%.d)
+.SECONDARY:

@@ -1,0 +1,400 @@
+/*
+ * fb.h: libfb, the code every fb tool shares.
+ *
+ * Nothing declared here writes to stderr or exits; failures return -1 (or
+ * NULL) and describe themselves in a struct fb_error.  The command-line layer
+ * that prints and exits is fb_cli.h.
+ *
+ * Ownership follows jansson's words: a function "returns a new reference"
+ * that the caller must json_decref(), "returns a borrowed reference" that
+ * lives as long as its owner, or "steals" an argument.  Functions that steal
+ * a json_t end in _new.
+ */
+#ifndef FB_H
+#define FB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define FB_VERSION "0.1.0"
+
+/*---- Errors ----*/
+
+struct fb_error {
+	char msg[256];
+	long line;		/* 1-based, 0 when not known */
+	long col;		/* 1-based byte within the line, 0 when not known */
+};
+
+/* Sets 'err' (which may be NULL) to the printf-style message; returns -1. */
+int fb_error_set(struct fb_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*---- UTF-8 (fb_utf8.c) ----*/
+
+/*
+ * Returns the offset of the first byte of 's' that is not part of valid
+ * UTF-8 (overlong forms, surrogates and code points past U+10FFFF are
+ * invalid), or 'len' when all of it is valid.
+ */
+size_t fb_utf8_check(const char *s, size_t len);
+
+/*---- Hashing (fb_hash.c) ----*/
+
+/* 128-bit MurmurHash3 (x64) of 'data' with 'seed'; used for id fingerprints. */
+void fb_hash128(const void *data, size_t len, uint32_t seed, uint64_t out[2]);
+
+/*---- Output (fb_out.c) ----*/
+
+/*
+ * A buffered writer on a file descriptor that remembers the first write
+ * error, so a tool can report EPIPE or ENOSPC once and exit.
+ */
+struct fb_out {
+	int fd;
+	int unbuffered;		/* flush after each fb_out_end_record() */
+	int err;		/* errno of the first failed write, 0 if none */
+	size_t len, cap;
+	char *buf;
+};
+
+void fb_out_init(struct fb_out *out, int fd);
+void fb_out_release(struct fb_out *out);
+/* These return 0, or -1 with out->err set; later calls keep failing. */
+int fb_out_write(struct fb_out *out, const void *data, size_t len);
+int fb_out_putc(struct fb_out *out, int c);
+int fb_out_flush(struct fb_out *out);
+/* Ends one record's line: writes '\n' and flushes when unbuffered. */
+int fb_out_end_record(struct fb_out *out);
+
+/*---- JSON text (fb_json.c) ----*/
+
+/* The bytes of one value inside a JSON text. */
+struct fb_span {
+	const char *p;
+	size_t len;
+};
+
+/* A member of a JSON object: raw key bytes (without quotes) and value. */
+struct fb_member {
+	struct fb_span key;
+	struct fb_span val;
+	int key_escaped;	/* the raw key holds backslash escapes */
+};
+
+/* Deepest nesting fb_json_scan() accepts; deeper input is rejected. */
+#define FB_JSON_MAX_DEPTH 512
+
+/*
+ * Validates 's' as one JSON text (RFC 8259; UTF-8 is assumed checked) with
+ * optional surrounding whitespace.  When the text is an object and 'members'
+ * is not NULL, its top-level members are stored in '*members' (grown with
+ * realloc, '*cap' its capacity, owned by the caller) and their number in
+ * '*nmembers'.  Returns the JSON type (JSON_OBJECT, JSON_ARRAY, ...) or -1
+ * with 'err' (col = 1-based byte offset) set.
+ */
+int fb_json_scan(const char *s, size_t len, struct fb_member **members,
+    size_t *nmembers, size_t *cap, struct fb_error *err);
+
+/*
+ * Finds the member 'key' (a plain UTF-8 name) in the already validated
+ * object text 'obj'; when the key repeats, the last one wins, as in jq.
+ * When 'obj' is an array, 'key' is a 0-based index ("2").  Returns 1 and
+ * sets 'val', or 0 when absent.
+ */
+int fb_json_member(struct fb_span obj, const char *key, size_t keylen,
+    struct fb_span *val);
+
+/* Compares a raw key (escaped or not) with the plain name 'key'. */
+int fb_json_key_eq(const struct fb_member *m, const char *key, size_t keylen);
+
+/*
+ * Decodes the validated JSON value 'v' into a jansson value.  Integers that
+ * do not fit 64 bits become reals.  Returns a new reference, or NULL on
+ * allocation failure.
+ */
+json_t *fb_json_decode(struct fb_span v);
+
+/*
+ * Decodes the validated JSON string token 'v' (with its quotes) into 'buf'
+ * of 'cap' bytes, or straight into '*out' without copying when it has no
+ * escapes.  Returns the decoded length, or -1 if 'v' is not a string or
+ * does not fit.
+ */
+long fb_json_string(struct fb_span v, char *buf, size_t cap, const char **out);
+
+/* Writes the validated JSON text 's' indented by two spaces, bytes kept. */
+int fb_json_write_pretty(struct fb_out *out, const char *s, size_t len);
+
+/*---- Records (fb_rec.c) ----*/
+
+/*
+ * One NDJSON record.  The line it was parsed from is borrowed, not copied:
+ * it must stay unchanged until the next fb_rec_parse() or fb_rec_release().
+ * Getters decode only the fields asked for; setters record edits that
+ * fb_rec_write() splices into the original bytes, so key order, escapes and
+ * numbers of every other field come out exactly as they came in.
+ */
+struct fb_rec_edit;
+struct fb_rec_cached;
+
+struct fb_rec {
+	const char *line;
+	size_t len;
+	struct fb_member *members;
+	size_t nmembers, members_cap;
+	struct fb_rec_edit *edits;
+	size_t nedits, edits_cap;
+	struct fb_rec_cached *cache;
+	size_t ncache, cache_cap;
+};
+
+void fb_rec_init(struct fb_rec *rec);
+void fb_rec_release(struct fb_rec *rec);
+
+/*
+ * Parses 'line' (UTF-8 already checked) as a JSON object.  Returns 0, or -1
+ * with 'err' set when it is not valid JSON or not an object.
+ */
+int fb_rec_parse(struct fb_rec *rec, const char *line, size_t len,
+    struct fb_error *err);
+
+/*
+ * Finds the raw value at 'path' (dot-separated member names or array
+ * indexes, e.g. "customer.tier", "tags.0") as it stands in the input line; fields set with
+ * fb_rec_set*() are not seen here.  Returns 1 and sets 'val', or 0.
+ */
+int fb_rec_raw(struct fb_rec *rec, const char *path, struct fb_span *val);
+
+/*
+ * Returns the value at 'path' decoded, or NULL when absent.  Returns a
+ * borrowed reference, valid while 'rec' holds the same line.
+ */
+json_t *fb_rec_get(struct fb_rec *rec, const char *path);
+
+/*
+ * Returns the string at 'path' (NUL-terminated, length in '*len' if not
+ * NULL), or NULL when absent or not a string.  The string is borrowed from
+ * 'rec' like fb_rec_get().
+ */
+const char *fb_rec_get_str(struct fb_rec *rec, const char *path, size_t *len);
+
+/* Sets '*num' to the number at 'path'; returns 0, or -1 if absent or not a number. */
+int fb_rec_get_num(struct fb_rec *rec, const char *path, double *num);
+
+/*
+ * Sets the top-level field 'key' (which a tool owns) to 'val', replacing
+ * every existing occurrence in place or adding it at the end.  Steals
+ * 'val'.  Returns 0, or -1 on allocation failure.
+ */
+int fb_rec_set_new(struct fb_rec *rec, const char *key, json_t *val);
+
+/* Like fb_rec_set_new() with a JSON text that the caller guarantees valid; copies it. */
+int fb_rec_set_raw(struct fb_rec *rec, const char *key, const char *json,
+    size_t len);
+
+/* Removes the top-level field 'key'.  Returns 0, or -1 on allocation failure. */
+int fb_rec_del(struct fb_rec *rec, const char *key);
+
+enum fb_rec_write_flags {
+	FB_REC_PRETTY = 1 << 0,	/* indent for people (--pretty) */
+};
+
+/* Writes the record, edits spliced in, and a newline.  Returns 0 or -1. */
+int fb_rec_write(struct fb_rec *rec, struct fb_out *out, int flags);
+
+/*---- Line reader (fb_reader.c) ----*/
+
+/* Where a line came from, for FILE:LINE diagnostics. */
+struct fb_pos {
+	const char *file;	/* "<stdin>" for standard input */
+	unsigned long line;	/* 1-based */
+};
+
+enum fb_line_status {
+	FB_LINE_OK,
+	FB_LINE_TOO_LONG,	/* 'data' holds the first 'max_line' bytes */
+};
+
+struct fb_line {
+	char *data;		/* NUL-terminated; valid until the next read */
+	size_t len;		/* without the '\n' and a trailing '\r' */
+	size_t raw_len;		/* the bytes as read, '\r' included */
+	enum fb_line_status status;
+	struct fb_pos pos;
+};
+
+struct fb_reader;
+
+/*
+ * Opens 'path' ("-" or NULL for stdin) for reading lines; gzip input is
+ * recognised by its magic bytes and inflated.  Lines longer than 'max_line'
+ * bytes are reported as FB_LINE_TOO_LONG.  Returns NULL with 'err' set.
+ */
+struct fb_reader *fb_reader_open(const char *path, size_t max_line,
+    struct fb_error *err);
+
+/* Like fb_reader_open() on a descriptor the reader takes over; 'name' is copied. */
+struct fb_reader *fb_reader_fdopen(int fd, const char *name, size_t max_line,
+    struct fb_error *err);
+
+/* Reads the next line: returns 1, 0 at end of input, or -1 with 'err' set. */
+int fb_reader_next(struct fb_reader *r, struct fb_line *line,
+    struct fb_error *err);
+
+/*
+ * After FB_LINE_TOO_LONG, hands the rest of that line (without the '\n')
+ * to 'sink' in pieces ('sink' may be NULL to skip it).  Returns 0, or -1
+ * with 'err' set on a read error or when 'sink' returns -1.
+ */
+int fb_reader_rest(struct fb_reader *r,
+    int (*sink)(void *arg, const char *data, size_t len), void *arg,
+    struct fb_error *err);
+
+/* Bytes consumed so far from the decompressed input. */
+uint64_t fb_reader_offset(const struct fb_reader *r);
+
+void fb_reader_close(struct fb_reader *r);
+
+/*---- Time (fb_time.c) ----*/
+
+/* Milliseconds since 1970-01-01T00:00:00Z. */
+typedef int64_t fb_time_t;
+
+#define FB_TIME_MIN INT64_MIN
+#define FB_TIME_MAX INT64_MAX
+#define FB_TIME_BUFSZ 40
+
+/*
+ * Sets the zone that local times are read in ("Asia/Shanghai", "UTC", or
+ * any IANA name found in the system's zoneinfo).  Returns 0 or -1.
+ */
+int fb_tz_set(const char *zone, struct fb_error *err);
+const char *fb_tz_get(void);
+
+/* The current time, or the one fixed with fb_time_set_now(). */
+fb_time_t fb_time_now(void);
+void fb_time_set_now(fb_time_t now);
+
+/*
+ * Parses an RFC 3339 date-time with a 'Z' or numeric offset, as the records
+ * carry it.  Returns 0 or -1.
+ */
+int fb_time_parse_rfc3339(const char *s, size_t len, fb_time_t *t);
+
+/*
+ * Parses a time as users type it: RFC 3339; "YYYY-MM-DD[ HH:MM[:SS]]" (or
+ * with 'T') in the zone of fb_tz_set(); epoch seconds ("1763777700" or
+ * "@1763777700"); "now"; or relative to fb_time_now(): "-7d", "-36h",
+ * "+30m", "-2w", "-90s".  Returns 0, or -1 with 'err' set.
+ */
+int fb_time_parse(const char *s, fb_time_t *t, struct fb_error *err);
+
+/* Parses a duration "180d", "36h", "30m", "90s", "2w" into milliseconds. */
+int fb_duration_parse(const char *s, int64_t *ms, struct fb_error *err);
+
+/* Parses a size "16M", "512k", "1G", "4096" into bytes. */
+int fb_size_parse(const char *s, uint64_t *bytes, struct fb_error *err);
+
+/* Formats 't' as RFC 3339 UTC, with milliseconds only when not zero. */
+size_t fb_time_format(fb_time_t t, char buf[FB_TIME_BUFSZ]);
+
+/* Formats 't' as "20261122T021500Z", for file names. */
+size_t fb_time_format_compact(fb_time_t t, char buf[FB_TIME_BUFSZ]);
+
+/* Converts a civil UTC date and time to fb_time_t (any range, no libc). */
+fb_time_t fb_time_from_civil(long year, int mon, int day, int hour, int min,
+    int sec, int ms);
+
+/*---- Configuration (fb_config.c) ----*/
+
+/*
+ * Finds the data or configuration file 'name' (e.g. "routes.conf"):
+ * $FB_CONFIG_DIR (else /etc/fb, then ~/.config/fb), then $FB_DATADIR, then
+ * share/fb beside the running binary (../share/fb), then the compiled
+ * FB_DATADIR.  Writes the path into 'out'; returns 0, or -1 when not found.
+ */
+int fb_config_find(const char *name, char *out, size_t outsz);
+
+/*---- Store (fb_store.c) ----*/
+
+struct fb_store;
+
+enum fb_store_flags {
+	FB_STORE_WRITE = 1 << 0,	/* create the directory; writers' lock */
+	FB_STORE_DEDUP = 1 << 1,	/* drop records whose key is stored */
+};
+
+/* What the store tells its caller about (repairs, problems found). */
+typedef void fb_store_note_fn(void *arg, const char *name, const char *msg);
+
+struct fb_store_limits {
+	uint64_t max_size;	/* seal the open segment past this many bytes */
+	int64_t max_age;	/* ... or when older than this (ms) */
+};
+
+/*
+ * Opens the store in 'dir'.  'note' (may be NULL) hears of warnings such as
+ * a repaired torn tail.  Returns NULL with 'err' set.
+ */
+struct fb_store *fb_store_open(const char *dir, int flags,
+    const struct fb_store_limits *limits, fb_store_note_fn *note,
+    void *note_arg, struct fb_error *err);
+
+/*
+ * Queues one record line (without '\n', already a valid JSON object) whose
+ * time is 'ts'; records are written in batches.  Returns 1 if queued, 0 if
+ * dropped as a duplicate (FB_STORE_DEDUP), -1 on error.
+ */
+int fb_store_append(struct fb_store *st, struct fb_rec *rec, fb_time_t ts,
+    struct fb_error *err);
+
+/*
+ * Writes what is queued and makes it durable (data, index, directory).
+ * Only after it returns 0 may the caller report success.
+ */
+int fb_store_commit(struct fb_store *st, struct fb_error *err);
+
+/* Number of records dropped as duplicates since open. */
+uint64_t fb_store_dropped(const struct fb_store *st);
+
+/* Seals the open segment now, if it holds records. */
+int fb_store_rotate(struct fb_store *st, struct fb_error *err);
+
+/*
+ * Streams the records with since <= ts < until in time order to 'fn',
+ * which returns 0 to go on or -1 to stop.  Segments wholly outside the
+ * window are not opened.  A damaged segment is reported through 'note' and
+ * skipped past its damage; the call then returns 1.  Returns 0, 1, or -1.
+ */
+int fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
+    int (*fn)(void *arg, const char *line, size_t len), void *arg,
+    struct fb_error *err);
+
+/*
+ * Checks every segment and the index, reporting each problem through
+ * 'note'; with 'repair', fixes what it finds.  Returns the number of
+ * problems found, or -1 on a fatal error.
+ */
+long fb_store_verify(struct fb_store *st, int repair, struct fb_error *err);
+
+struct fb_store_pruned {
+	uint64_t segments, records;
+};
+
+/*
+ * Removes sealed segments whose newest record is older than 'cutoff'
+ * (only names them through 'note' when 'dry_run').
+ */
+int fb_store_prune(struct fb_store *st, fb_time_t cutoff, int dry_run,
+    struct fb_store_pruned *pruned, struct fb_error *err);
+
+/* Describes the store as a JSON object.  Returns a new reference, or NULL. */
+json_t *fb_store_stats(struct fb_store *st, struct fb_error *err);
+
+/* Closes the store; queued records that were not committed are discarded. */
+void fb_store_close(struct fb_store *st);
+
+#endif /* FB_H */

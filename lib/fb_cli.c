@@ -1,0 +1,349 @@
+/* fb_cli.c: diagnostics, option parsing, usage and exit for every fb tool. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fb_cli.h"
+
+const char *fb_progname = "fb";
+struct fb_out fb_stdout;
+struct fb_cli_conf fb_conf = { 0, 0, 0, 0, NULL, FB_MAX_LINE_DEFAULT };
+
+void
+fb_cli_init(const char *name)
+{
+	struct fb_error err;
+	const char *tz = getenv("TZ");
+
+	fb_progname = name;
+	fb_out_init(&fb_stdout, STDOUT_FILENO);
+	signal(SIGPIPE, SIG_IGN);
+	if (fb_tz_set(tz && *tz ? tz : "Asia/Shanghai", &err) < 0) {
+		fb_warning("%s from $TZ; using UTC", err.msg);
+		fb_tz_set("UTC", NULL);
+	}
+}
+
+static void
+vwarn(const char *prefix, const char *fmt, va_list ap, int with_errno)
+{
+	int saved = errno;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", fb_progname, prefix);
+	vfprintf(stderr, fmt, ap);
+	if (with_errno)
+		fprintf(stderr, ": %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void
+fb_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn("", fmt, ap, 1);
+	va_end(ap);
+}
+
+void
+fb_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn("", fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fb_warnat(const struct fb_pos *pos, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "%s:%lu: ", pos->file, pos->line);
+	va_start(ap, fmt);
+	vwarn(prefix, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fb_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fb_conf.quiet)
+		return;
+	va_start(ap, fmt);
+	vwarn("warning: ", fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fb_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn("", fmt, ap, 1);
+	va_end(ap);
+	exit(FB_EXIT_ERROR);
+}
+
+void
+fb_diex(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn("", fmt, ap, 0);
+	va_end(ap);
+	exit(FB_EXIT_ERROR);
+}
+
+/*---- Options ----*/
+
+/* Options every tool takes without listing them: completion helpers. */
+static const struct fb_opt hidden_opts[] = {
+	{ FB_OPT_LIST_OPTIONS, "list-options", NULL, NULL },
+	{ FB_OPT_LIST_COMMANDS, "list-commands", NULL, NULL },
+	FB_OPT_END
+};
+
+static void
+print_usage(FILE *fp, const struct fb_tool *tool)
+{
+	const char *const *u;
+
+	for (u = tool->usage; *u != NULL; u++)
+		fprintf(fp, "%s%s\n", u == tool->usage ? "usage: " : "       ", *u);
+}
+
+void
+fb_usage(const struct fb_tool *tool)
+{
+	print_usage(stderr, tool);
+	exit(FB_EXIT_ERROR);
+}
+
+static void
+print_help(const struct fb_tool *tool)
+{
+	const struct fb_opt *o;
+
+	print_usage(stdout, tool);
+	printf("\n%s\n\noptions:\n", tool->summary);
+	for (o = tool->opts; o->name != NULL; o++) {
+		char left[64];
+
+		if (o->id < 0x100)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id,
+			    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-26s %s\n", left, o->help);
+	}
+	if (tool->example != NULL)
+		printf("\nexample:\n  %s\n", tool->example);
+}
+
+static const struct fb_opt *
+find_opt(const struct fb_tool *tool, int id)
+{
+	const struct fb_opt *o;
+
+	for (o = tool->opts; o->name != NULL; o++)
+		if (o->id == id)
+			return o;
+	for (o = hidden_opts; o->name != NULL; o++)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
+long
+fb_parse_long(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		fb_diex("invalid number '%s' for %s (allowed %ld to %ld)", s,
+		    what, min, max);
+	return v;
+}
+
+uint64_t
+fb_parse_size(const char *s, const char *what)
+{
+	struct fb_error err;
+	uint64_t v;
+
+	if (fb_size_parse(s, &v, &err) < 0 || v == 0)
+		fb_diex("invalid size '%s' for %s", s, what);
+	return v;
+}
+
+int64_t
+fb_parse_duration(const char *s, const char *what)
+{
+	struct fb_error err;
+	int64_t v;
+
+	if (fb_duration_parse(s, &v, &err) < 0)
+		fb_diex("%s for %s", err.msg, what);
+	return v;
+}
+
+fb_time_t
+fb_parse_time(const char *s, const char *what)
+{
+	struct fb_error err;
+	fb_time_t t;
+
+	if (fb_time_parse(s, &t, &err) < 0)
+		fb_diex("%s for %s", err.msg, what);
+	return t;
+}
+
+/* Applies a common option; returns 1 if it was one. */
+static int
+common_option(const struct fb_tool *tool, int id, const char *arg)
+{
+	const struct fb_opt *o;
+	const char *const *c;
+	struct fb_error err;
+
+	switch (id) {
+	case 'h':
+		print_help(tool);
+		exit(fb_cli_finish(FB_EXIT_OK));
+	case 'V':
+		printf("%s %s\n", fb_progname, FB_VERSION);
+		exit(fb_cli_finish(FB_EXIT_OK));
+	case FB_OPT_LIST_OPTIONS:
+		for (o = tool->opts; o->name != NULL; o++)
+			printf("--%s\n", o->name);
+		exit(fb_cli_finish(FB_EXIT_OK));
+	case FB_OPT_LIST_COMMANDS:
+		for (c = tool->commands; c != NULL && *c != NULL; c++)
+			printf("%s\n", *c);
+		exit(fb_cli_finish(FB_EXIT_OK));
+	case 'q':
+		fb_conf.quiet = 1;
+		return 1;
+	case 'v':
+		fb_conf.verbose = 1;
+		return 1;
+	case FB_OPT_REJECT:
+		fb_conf.reject = arg;
+		return 1;
+	case FB_OPT_STRICT:
+		fb_conf.strict = 1;
+		return 1;
+	case FB_OPT_MAX_LINE:
+		fb_conf.max_line = fb_parse_size(arg, "--max-line");
+		return 1;
+	case FB_OPT_PRETTY:
+		fb_conf.pretty = 1;
+		return 1;
+	case 'u':
+		fb_stdout.unbuffered = 1;
+		return 1;
+	case FB_OPT_TZ:
+		if (fb_tz_set(arg, &err) < 0)
+			fb_diex("%s for --tz", err.msg);
+		return 1;
+	case FB_OPT_NOW:
+		fb_time_set_now(fb_parse_time(arg, "--now"));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+fb_getopt(int argc, char *argv[], const struct fb_tool *tool, const char **arg)
+{
+	static struct option longopts[64];
+	static char shortopts[128];
+	static const struct fb_tool *built;
+	int id, idx = -1;
+
+	if (built != tool) {
+		const struct fb_opt *o, *tables[2] = { tool->opts, hidden_opts };
+		size_t n = 0, s = 0, t;
+
+		shortopts[s++] = ':';	/* report a missing argument as ':' */
+		for (t = 0; t < 2; t++)
+			for (o = tables[t]; o->name != NULL; o++) {
+				if (n + 1 >= sizeof(longopts) / sizeof(longopts[0]) ||
+				    s + 3 >= sizeof(shortopts))
+					fb_diex("too many options");
+				longopts[n].name = o->name;
+				longopts[n].has_arg = o->arg ? required_argument :
+				    no_argument;
+				longopts[n].flag = NULL;
+				longopts[n].val = o->id;
+				n++;
+				if (o->id < 0x100) {
+					shortopts[s++] = (char)o->id;
+					if (o->arg)
+						shortopts[s++] = ':';
+				}
+			}
+		memset(&longopts[n], 0, sizeof(longopts[n]));
+		shortopts[s] = '\0';
+		built = tool;
+		opterr = 0;
+	}
+	for (;;) {
+		const struct fb_opt *o;
+
+		id = getopt_long(argc, argv, shortopts, longopts, &idx);
+		if (id == -1)
+			return -1;
+		if (id == '?') {
+			if (optopt != 0 && optopt < 0x100)
+				fb_warnx("unknown option '-%c'", optopt);
+			else
+				fb_warnx("unknown option '%s'", argv[optind - 1]);
+			fb_usage(tool);
+		}
+		if (id == ':') {
+			o = find_opt(tool, optopt);
+			if (o != NULL)
+				fb_warnx("option '--%s' needs an argument", o->name);
+			else
+				fb_warnx("option '%s' needs an argument",
+				    argv[optind - 1]);
+			fb_usage(tool);
+		}
+		*arg = optarg;
+		if (!common_option(tool, id, optarg))
+			return id;
+	}
+}
+
+int
+fb_cli_finish(int status)
+{
+	if (fb_out_flush(&fb_stdout) < 0 ||
+	    (fflush(stdout) != 0 && errno != EBADF)) {
+		fb_warnx("write error: %s", strerror(fb_stdout.err ?
+		    fb_stdout.err : errno));
+		status = FB_EXIT_ERROR;
+	}
+	fb_out_release(&fb_stdout);
+	return status;
+}

@@ -1,0 +1,379 @@
+/*
+ * fb_rec.c: the record type every stage reads and writes.
+ *
+ * A record is its input line plus a table of where each top-level member
+ * sits in it.  Reads decode only what is asked for; writes are kept as
+ * edits and spliced into the original bytes on output, so the fields a
+ * stage does not own leave exactly as they came (DESIGN.md section 6).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fb.h"
+
+struct fb_rec_edit {
+	char *key;
+	char *json;		/* NULL: delete the field */
+	size_t jlen;
+	int done;		/* written while splicing */
+};
+
+struct fb_rec_cached {
+	char *path;
+	json_t *val;
+};
+
+void
+fb_rec_init(struct fb_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+}
+
+static void
+clear_line_state(struct fb_rec *rec)
+{
+	size_t k;
+
+	for (k = 0; k < rec->nedits; k++) {
+		free(rec->edits[k].key);
+		free(rec->edits[k].json);
+	}
+	rec->nedits = 0;
+	for (k = 0; k < rec->ncache; k++) {
+		free(rec->cache[k].path);
+		json_decref(rec->cache[k].val);
+	}
+	rec->ncache = 0;
+}
+
+void
+fb_rec_release(struct fb_rec *rec)
+{
+	clear_line_state(rec);
+	free(rec->members);
+	free(rec->edits);
+	free(rec->cache);
+	fb_rec_init(rec);
+}
+
+int
+fb_rec_parse(struct fb_rec *rec, const char *line, size_t len,
+    struct fb_error *err)
+{
+	int type;
+
+	clear_line_state(rec);
+	rec->line = line;
+	rec->len = len;
+	type = fb_json_scan(line, len, &rec->members, &rec->nmembers,
+	    &rec->members_cap, err);
+	if (type < 0)
+		return -1;
+	if (type != JSON_OBJECT) {
+		rec->nmembers = 0;
+		fb_error_set(err, "not a JSON object");
+		if (err != NULL)
+			err->col = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The last top-level member named 'key' (jq's rule for repeated keys). */
+static const struct fb_member *
+top_member(const struct fb_rec *rec, const char *key, size_t keylen)
+{
+	size_t k = rec->nmembers;
+
+	while (k-- > 0)
+		if (fb_json_key_eq(&rec->members[k], key, keylen))
+			return &rec->members[k];
+	return NULL;
+}
+
+int
+fb_rec_raw(struct fb_rec *rec, const char *path, struct fb_span *val)
+{
+	const char *dot = strchr(path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	const struct fb_member *m = top_member(rec, path, n);
+	struct fb_span cur;
+
+	if (m == NULL)
+		return 0;
+	cur = m->val;
+	while (dot != NULL) {
+		path = dot + 1;
+		dot = strchr(path, '.');
+		n = dot ? (size_t)(dot - path) : strlen(path);
+		if (!fb_json_member(cur, path, n, &cur))
+			return 0;
+	}
+	*val = cur;
+	return 1;
+}
+
+json_t *
+fb_rec_get(struct fb_rec *rec, const char *path)
+{
+	struct fb_span v;
+	struct fb_rec_cached *c;
+	size_t k;
+
+	for (k = 0; k < rec->ncache; k++)
+		if (strcmp(rec->cache[k].path, path) == 0)
+			return rec->cache[k].val;
+	if (!fb_rec_raw(rec, path, &v))
+		return NULL;
+	if (rec->ncache == rec->cache_cap) {
+		size_t ncap = rec->cache_cap ? rec->cache_cap * 2 : 8;
+
+		c = realloc(rec->cache, ncap * sizeof(*c));
+		if (c == NULL)
+			return NULL;
+		rec->cache = c;
+		rec->cache_cap = ncap;
+	}
+	c = &rec->cache[rec->ncache];
+	if ((c->path = strdup(path)) == NULL)
+		return NULL;
+	if ((c->val = fb_json_decode(v)) == NULL) {
+		free(c->path);
+		return NULL;
+	}
+	rec->ncache++;
+	return c->val;
+}
+
+const char *
+fb_rec_get_str(struct fb_rec *rec, const char *path, size_t *len)
+{
+	json_t *v = fb_rec_get(rec, path);
+
+	if (!json_is_string(v))
+		return NULL;
+	if (len != NULL)
+		*len = json_string_length(v);
+	return json_string_value(v);
+}
+
+int
+fb_rec_get_num(struct fb_rec *rec, const char *path, double *num)
+{
+	json_t *v = fb_rec_get(rec, path);
+
+	if (!json_is_number(v))
+		return -1;
+	*num = json_number_value(v);
+	return 0;
+}
+
+static int
+set_edit(struct fb_rec *rec, const char *key, char *json, size_t jlen)
+{
+	struct fb_rec_edit *e;
+	size_t k;
+
+	for (k = 0; k < rec->nedits; k++)
+		if (strcmp(rec->edits[k].key, key) == 0) {
+			free(rec->edits[k].json);
+			rec->edits[k].json = json;
+			rec->edits[k].jlen = jlen;
+			return 0;
+		}
+	if (rec->nedits == rec->edits_cap) {
+		size_t ncap = rec->edits_cap ? rec->edits_cap * 2 : 8;
+
+		e = realloc(rec->edits, ncap * sizeof(*e));
+		if (e == NULL)
+			goto fail;
+		rec->edits = e;
+		rec->edits_cap = ncap;
+	}
+	e = &rec->edits[rec->nedits];
+	if ((e->key = strdup(key)) == NULL)
+		goto fail;
+	e->json = json;
+	e->jlen = jlen;
+	rec->nedits++;
+	return 0;
+fail:
+	free(json);
+	return -1;
+}
+
+int
+fb_rec_set_new(struct fb_rec *rec, const char *key, json_t *val)
+{
+	char *json;
+
+	if (val == NULL)
+		return -1;
+	json = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY |
+	    JSON_REAL_PRECISION(15));
+	json_decref(val);
+	if (json == NULL)
+		return -1;
+	return set_edit(rec, key, json, strlen(json));
+}
+
+int
+fb_rec_set_raw(struct fb_rec *rec, const char *key, const char *json,
+    size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	return set_edit(rec, key, copy, len);
+}
+
+int
+fb_rec_del(struct fb_rec *rec, const char *key)
+{
+	return set_edit(rec, key, NULL, 0);
+}
+
+/*---- Writing ----*/
+
+typedef int put_fn(void *arg, const char *data, size_t len);
+
+static int
+put_out(void *arg, const char *data, size_t len)
+{
+	return fb_out_write(arg, data, len);
+}
+
+struct membuf {
+	char *p;
+	size_t len, cap;
+};
+
+static int
+put_mem(void *arg, const char *data, size_t len)
+{
+	struct membuf *b = arg;
+
+	if (b->len + len > b->cap) {
+		size_t ncap = (b->len + len) * 2;
+		char *p = realloc(b->p, ncap);
+
+		if (p == NULL)
+			return -1;
+		b->p = p;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
+/* Writes a key that a tool owns as a JSON string. */
+static int
+put_key(put_fn *put, void *arg, const char *key)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p;
+
+	if (put(arg, "\"", 1) < 0)
+		return -1;
+	for (p = key; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			if (put(arg, esc, 2) < 0)
+				return -1;
+		} else if (c < 0x20) {
+			if (put(arg, esc, 6) < 0)
+				return -1;
+		} else if (put(arg, p, 1) < 0)
+			return -1;
+	}
+	return put(arg, "\":", 2);
+}
+
+static struct fb_rec_edit *
+edit_for(struct fb_rec *rec, const struct fb_member *m)
+{
+	size_t k;
+
+	for (k = 0; k < rec->nedits; k++)
+		if (fb_json_key_eq(m, rec->edits[k].key, strlen(rec->edits[k].key)))
+			return &rec->edits[k];
+	return NULL;
+}
+
+static int
+splice(struct fb_rec *rec, put_fn *put, void *arg)
+{
+	int first = 1;
+	size_t k;
+
+	for (k = 0; k < rec->nedits; k++)
+		rec->edits[k].done = 0;
+	if (put(arg, "{", 1) < 0)
+		return -1;
+	for (k = 0; k < rec->nmembers; k++) {
+		const struct fb_member *m = &rec->members[k];
+		struct fb_rec_edit *e = edit_for(rec, m);
+		const char *from = m->key.p - 1;
+
+		if (e != NULL) {
+			/*
+			 * Only the last occurrence of a repeated key is the
+			 * value readers see; it takes the new value and the
+			 * others go, so the field is never duplicated.
+			 */
+			if (e->json == NULL || top_member(rec, e->key,
+			    strlen(e->key)) != m)
+				continue;
+			e->done = 1;
+			if ((!first && put(arg, ",", 1) < 0) ||
+			    put_key(put, arg, e->key) < 0 ||
+			    put(arg, e->json, e->jlen) < 0)
+				return -1;
+		} else if ((!first && put(arg, ",", 1) < 0) ||
+		    put(arg, from, (size_t)(m->val.p + m->val.len - from)) < 0)
+			return -1;
+		first = 0;
+	}
+	for (k = 0; k < rec->nedits; k++) {
+		struct fb_rec_edit *e = &rec->edits[k];
+
+		if (e->done || e->json == NULL)
+			continue;
+		if ((!first && put(arg, ",", 1) < 0) ||
+		    put_key(put, arg, e->key) < 0 ||
+		    put(arg, e->json, e->jlen) < 0)
+			return -1;
+		first = 0;
+	}
+	return put(arg, "}", 1);
+}
+
+int
+fb_rec_write(struct fb_rec *rec, struct fb_out *out, int flags)
+{
+	int rc;
+
+	if (rec->nedits == 0) {
+		rc = (flags & FB_REC_PRETTY) ?
+		    fb_json_write_pretty(out, rec->line, rec->len) :
+		    fb_out_write(out, rec->line, rec->len);
+	} else if (flags & FB_REC_PRETTY) {
+		struct membuf b = { NULL, 0, 0 };
+
+		rc = splice(rec, put_mem, &b);
+		if (rc == 0)
+			rc = fb_json_write_pretty(out, b.p, b.len);
+		free(b.p);
+	} else
+		rc = splice(rec, put_out, out);
+	if (rc < 0)
+		return -1;
+	return fb_out_end_record(out);
+}

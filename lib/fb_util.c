@@ -1,0 +1,77 @@
+/* fb_util.c: small pieces every part of libfb uses (errors, UTF-8). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fb.h"
+
+int
+fb_error_set(struct fb_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * The table-free form of the Unicode "well-formed UTF-8" table (Unicode
+ * 15, table 3-7): the second byte's range depends on the first, which is
+ * what rules out overlong forms, surrogates and code points past U+10FFFF.
+ */
+size_t
+fb_utf8_check(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		unsigned char lo = 0x80, hi = 0xbf;
+		size_t n, k;
+
+		/* ASCII runs dominate real input: skip them 8 bytes at a time. */
+		if (c < 0x80) {
+			while (i + 8 <= len) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			while (i < len && s[i] < 0x80)
+				i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		} else
+			return i;
+		if (n >= len - i)
+			return i;	/* truncated sequence */
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (k = 2; k <= n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
