@@ -1,0 +1,1976 @@
+/*
+ * fb_store.c: the gzip-rotated log store (DESIGN.md 4).
+ *
+ * A store is a directory:
+ *
+ *   lock                                 flock(2): writers exclusive, readers shared
+ *   open-<seq>-<created>.ndjson          the open segment, appended and fsynced
+ *   feedback-<first-ts>-<seq>.ndjson.gz  sealed segments, sorted by ts, plain gzip
+ *   ids.idx                              the id index (fb_store_idx.c)
+ *   quarantine/                          torn tails and damaged segments, kept
+ *
+ * Writers append in batches under the lock: data is written and fsynced,
+ * then the index learns the batch.  Sealing writes the sorted gzip file
+ * under a temporary name, fsyncs it, renames it into place and only then
+ * removes the open segment, so every crash leaves either the open segment
+ * or its sealed copy (or both, which the next writer resolves).  A sealed
+ * segment's gzip header comment carries its time range and record count,
+ * so readers skip segments outside a window without inflating them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "fb_store_int.h"
+
+#define QUEUE_BYTES (1024 * 1024)	/* records written per lock */
+#define SEG_PREFIX "feedback-"
+#define SEG_SUFFIX ".ndjson.gz"
+#define OPEN_PREFIX "open-"
+#define OPEN_SUFFIX ".ndjson"
+#define QUARANTINE "quarantine"
+#define HDR_TAG "fb-store 1 "
+#define STORED_LINE_MAX ((size_t)1 << 30)
+
+struct seg {
+	uint32_t seq;
+	char name[128];
+	fb_time_t first;	/* sealed: from the name */
+	int64_t created;	/* open: epoch seconds, from the name */
+	int hdr_ok;		/* the header comment below was read */
+	fb_time_t min, max;
+	uint64_t records;
+};
+
+struct queued {
+	size_t off, len;
+	struct fb_key key;
+};
+
+struct fb_store {
+	char *dir;
+	int dirfd, lockfd, flags, locked;
+	struct fb_store_limits lim;
+	fb_store_note_fn *note;
+	void *note_arg;
+	struct fb_idx idx;
+	int idx_open;
+	struct seg *segs;	/* sealed, by seq */
+	size_t nsegs, segs_cap;
+	struct seg *opens;	/* normally none or one */
+	size_t nopens, opens_cap;
+	int ntmp;		/* stray temporary files seen */
+	uint32_t max_seq;
+	int open_fd;		/* the open segment while locked */
+	uint64_t open_size;
+	char *qbuf;
+	size_t qlen, qcap;
+	struct queued *q;
+	size_t nq, nq_cap;
+	uint64_t dropped;
+	struct fb_rec rec;	/* for reading stored lines */
+};
+
+static void
+note(struct fb_store *st, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+note(struct fb_store *st, const char *name, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (st->note == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	st->note(st->note_arg, name, msg);
+}
+
+/*---- Keys and times of stored lines ----*/
+
+struct fb_key
+fb_store_key(struct fb_rec *rec)
+{
+	struct fb_span v;
+	uint64_t h[2];
+	char buf[512];
+	const char *id;
+	long n;
+
+	/*
+	 * Feedback items are known by their id; events and alerts share
+	 * their feedback's id, so only an identical line is a duplicate.
+	 */
+	if (!fb_rec_raw(rec, "type", &v) && fb_rec_raw(rec, "id", &v) &&
+	    (n = fb_json_string(v, buf, sizeof(buf), &id)) >= 0)
+		fb_hash128(id, (size_t)n, 1, h);
+	else
+		fb_hash128(rec->line, rec->len, 2, h);
+	return (struct fb_key){ h[0], (uint32_t)h[1] };
+}
+
+/* The ts of a stored line; returns 0, or -1 when the line is not a record with one. */
+static int
+line_ts(struct fb_store *st, const char *line, size_t len, fb_time_t *ts)
+{
+	struct fb_span v;
+	char buf[64];
+	const char *s;
+	long n;
+
+	if (fb_rec_parse(&st->rec, line, len, NULL) < 0 ||
+	    !fb_rec_raw(&st->rec, "ts", &v) ||
+	    (n = fb_json_string(v, buf, sizeof(buf), &s)) < 0 ||
+	    fb_time_parse_rfc3339(s, (size_t)n, ts) < 0)
+		return -1;
+	return 0;
+}
+
+static struct fb_key
+line_key(struct fb_store *st, const char *line, size_t len)
+{
+	uint64_t h[2];
+
+	if (fb_rec_parse(&st->rec, line, len, NULL) == 0)
+		return fb_store_key(&st->rec);
+	fb_hash128(line, len, 2, h);
+	return (struct fb_key){ h[0], (uint32_t)h[1] };
+}
+
+/*---- Files ----*/
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads bytes [off, off+len) of 'fd' into a new buffer (NUL-terminated). */
+static char *
+read_range(int fd, uint64_t off, size_t len, struct fb_error *err)
+{
+	char *buf = malloc(len + 1);
+	size_t got = 0;
+
+	if (buf == NULL) {
+		fb_error_set(err, "out of memory");
+		return NULL;
+	}
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fb_error_set(err, "cannot read the open segment: %s",
+			    n < 0 ? strerror(errno) : "file shrank");
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+ensure_quarantine(struct fb_store *st, struct fb_error *err)
+{
+	if (mkdirat(st->dirfd, QUARANTINE, 0755) < 0 && errno != EEXIST)
+		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
+		    QUARANTINE, strerror(errno));
+	return 0;
+}
+
+/* Writes 'data' to quarantine/<name> durably. */
+static int
+quarantine_bytes(struct fb_store *st, const char *name, const char *data,
+    size_t len, struct fb_error *err)
+{
+	char path[256];
+	int fd;
+
+	if (ensure_quarantine(st, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), QUARANTINE "/%s", name);
+	fd = openat(st->dirfd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0644);
+	if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*---- Listing ----*/
+
+static int
+parse_seq(const char *s, size_t n, uint32_t *seq)
+{
+	uint64_t v = 0;
+	size_t k;
+
+	if (n == 0 || n > 9)
+		return -1;
+	for (k = 0; k < n; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[k] - '0');
+	}
+	if (v == 0 || v > UINT32_MAX)
+		return -1;
+	*seq = (uint32_t)v;
+	return 0;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* "feedback-20261122T021500Z-00000007.ndjson.gz" */
+static int
+parse_sealed_name(const char *name, struct seg *sg)
+{
+	const char *p = name + strlen(SEG_PREFIX), *dash;
+	int y, mo, d, h, mi, s;
+
+	if (strncmp(name, SEG_PREFIX, strlen(SEG_PREFIX)) != 0 ||
+	    !ends_with(name, SEG_SUFFIX) || strlen(name) >= sizeof(sg->name))
+		return -1;
+	if (sscanf(p, "%4d%2d%2dT%2d%2d%2dZ-", &y, &mo, &d, &h, &mi, &s) != 6 ||
+	    (dash = strchr(p, '-')) == NULL || dash - p != 16)
+		return -1;
+	memset(sg, 0, sizeof(*sg));
+	if (parse_seq(dash + 1, strlen(dash + 1) - strlen(SEG_SUFFIX),
+	    &sg->seq) < 0)
+		return -1;
+	snprintf(sg->name, sizeof(sg->name), "%s", name);
+	sg->first = fb_time_from_civil(y, mo, d, h, mi, s, 0);
+	return 0;
+}
+
+/* "open-00000008-1795313700.ndjson" */
+static int
+parse_open_name(const char *name, struct seg *sg)
+{
+	const char *p = name + strlen(OPEN_PREFIX), *dash;
+	long long created;
+	char *end;
+
+	if (strncmp(name, OPEN_PREFIX, strlen(OPEN_PREFIX)) != 0 ||
+	    !ends_with(name, OPEN_SUFFIX) || strlen(name) >= sizeof(sg->name) ||
+	    (dash = strchr(p, '-')) == NULL)
+		return -1;
+	memset(sg, 0, sizeof(*sg));
+	if (parse_seq(p, (size_t)(dash - p), &sg->seq) < 0)
+		return -1;
+	created = strtoll(dash + 1, &end, 10);
+	if (strcmp(end, OPEN_SUFFIX) != 0)
+		return -1;
+	sg->created = created;
+	snprintf(sg->name, sizeof(sg->name), "%s", name);
+	return 0;
+}
+
+static int
+push_seg(struct seg **arr, size_t *n, size_t *cap, const struct seg *sg)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct seg *p = realloc(*arr, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		*arr = p;
+		*cap = ncap;
+	}
+	(*arr)[(*n)++] = *sg;
+	return 0;
+}
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int
+list_dir(struct fb_store *st, struct fb_error *err)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	st->nsegs = st->nopens = 0;
+	st->ntmp = 0;
+	st->max_seq = 0;
+	if ((fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return fb_error_set(err, "cannot list '%s': %s", st->dir,
+		    strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct seg sg;
+		int rc = 0;
+
+		if (parse_sealed_name(de->d_name, &sg) == 0)
+			rc = push_seg(&st->segs, &st->nsegs, &st->segs_cap, &sg);
+		else if (parse_open_name(de->d_name, &sg) == 0)
+			rc = push_seg(&st->opens, &st->nopens, &st->opens_cap, &sg);
+		else {
+			if (ends_with(de->d_name, ".tmp"))
+				st->ntmp++;
+			continue;
+		}
+		if (rc < 0) {
+			closedir(d);
+			return fb_error_set(err, "out of memory");
+		}
+		if (sg.seq > st->max_seq)
+			st->max_seq = sg.seq;
+	}
+	closedir(d);
+	qsort(st->segs, st->nsegs, sizeof(*st->segs), by_seq);
+	qsort(st->opens, st->nopens, sizeof(*st->opens), by_seq);
+	return 0;
+}
+
+static const struct seg *
+sealed_by_seq(const struct fb_store *st, uint32_t seq)
+{
+	size_t lo = 0, hi = st->nsegs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (st->segs[mid].seq == seq)
+			return &st->segs[mid];
+		if (st->segs[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*---- Sealed segment headers ----*/
+
+/* Reads the time range and count from a sealed segment's gzip header. */
+static int
+read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
+    struct fb_error *err)
+{
+	unsigned char b[1024];
+	char comment[256];
+	long long mn, mx;
+	unsigned long long recs;
+	size_t i = 10, k;
+	ssize_t n;
+	int fd = fd_or_minus1;
+
+	if (sg->hdr_ok)
+		return 0;
+	if (fd < 0 && (fd = openat(st->dirfd, sg->name, O_RDONLY | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open '%s': %s", sg->name,
+		    strerror(errno));
+	n = pread(fd, b, sizeof(b), 0);
+	if (fd_or_minus1 < 0)
+		close(fd);
+	if (n < 10 || b[0] != 0x1f || b[1] != 0x8b || b[2] != 8)
+		return fb_error_set(err, "'%s' is not a gzip file", sg->name);
+	if (b[3] & 4)
+		i += 2 + (size_t)(b[10] | b[11] << 8);
+	if (b[3] & 8)
+		while (i < (size_t)n && b[i++] != 0)
+			;
+	if (!(b[3] & 16) || i >= (size_t)n)
+		return fb_error_set(err, "'%s' has no fb-store header", sg->name);
+	for (k = 0; i < (size_t)n && b[i] != 0 && k + 1 < sizeof(comment); i++)
+		comment[k++] = (char)b[i];
+	comment[k] = '\0';
+	if (sscanf(comment, HDR_TAG "min=%lld max=%lld records=%llu", &mn, &mx,
+	    &recs) != 3 || mn > mx)
+		return fb_error_set(err, "'%s' has a damaged fb-store header",
+		    sg->name);
+	sg->min = mn;
+	sg->max = mx;
+	sg->records = recs;
+	sg->hdr_ok = 1;
+	return 0;
+}
+
+/*---- Opening and locking ----*/
+
+static int
+mkdir_p(const char *dir)
+{
+	char path[4096];
+	char *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+struct fb_store *
+fb_store_open(const char *dir, int flags, const struct fb_store_limits *limits,
+    fb_store_note_fn *notefn, void *note_arg, struct fb_error *err)
+{
+	struct fb_store *st = calloc(1, sizeof(*st));
+
+	if (st == NULL || (st->dir = strdup(dir)) == NULL) {
+		free(st);
+		fb_error_set(err, "out of memory");
+		return NULL;
+	}
+	st->flags = flags;
+	st->note = notefn;
+	st->note_arg = note_arg;
+	st->lockfd = st->open_fd = -1;
+	st->idx.fd = -1;
+	st->lim.max_size = 16 * 1024 * 1024;
+	st->lim.max_age = 86400 * 1000LL;
+	if (limits != NULL)
+		st->lim = *limits;
+	fb_rec_init(&st->rec);
+	if ((flags & FB_STORE_WRITE) && mkdir_p(dir) < 0) {
+		fb_error_set(err, "cannot create store '%s': %s", dir,
+		    strerror(errno));
+		goto fail;
+	}
+	st->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dirfd < 0) {
+		if (errno == ENOENT)
+			fb_error_set(err, "no store at '%s'", dir);
+		else
+			fb_error_set(err, "cannot open store '%s': %s", dir,
+			    strerror(errno));
+		goto fail;
+	}
+	st->lockfd = openat(st->dirfd, "lock", ((flags & FB_STORE_WRITE) ?
+	    O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
+	if (st->lockfd < 0 && ((flags & FB_STORE_WRITE) || errno != ENOENT)) {
+		fb_error_set(err, "cannot open '%s/lock': %s", dir,
+		    strerror(errno));
+		goto fail;
+	}
+	return st;
+fail:
+	if (st->dirfd > 0)
+		close(st->dirfd);
+	fb_rec_release(&st->rec);
+	free(st->dir);
+	free(st);
+	return NULL;
+}
+
+static int
+lock_store(struct fb_store *st, int how, struct fb_error *err)
+{
+	if (st->lockfd < 0)
+		return 0;	/* a read-only store nobody writes to */
+	while (flock(st->lockfd, how) < 0)
+		if (errno != EINTR)
+			return fb_error_set(err, "cannot lock '%s': %s", st->dir,
+			    strerror(errno));
+	st->locked = how;
+	return 0;
+}
+
+static void
+unlock_store(struct fb_store *st)
+{
+	if (st->open_fd >= 0) {
+		close(st->open_fd);
+		st->open_fd = -1;
+	}
+	if (st->locked && st->lockfd >= 0)
+		flock(st->lockfd, LOCK_UN);
+	st->locked = 0;
+}
+
+/*---- Recovery and the index ----*/
+
+static int scan_sealed(struct fb_store *st, const struct seg *sg,
+    int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
+    void *arg, struct fb_error *err);
+
+static int
+index_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
+    void *arg)
+{
+	uint32_t seq = *(uint32_t *)arg;
+	struct fb_error err;
+
+	(void)ord;
+	if (fb_idx_add(&st->idx, st->dirfd, line_key(st, line, len), seq,
+	    &err) < 0) {
+		note(st, FB_IDX_NAME, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Calls 'fn' on each complete line of 'buf' [0, len). */
+static int
+each_line_in(struct fb_store *st, const char *buf, size_t len,
+    int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
+    void *arg)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	uint64_t ord = 0;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl > p && fn(st, p, (size_t)(nl - p), ord++, arg) < 0)
+			return -1;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* Indexes the open segment from byte 'from' on. */
+static int
+index_open_from(struct fb_store *st, const struct seg *op, uint64_t from,
+    uint64_t size, struct fb_error *err)
+{
+	uint32_t seq = op->seq;
+	char *buf;
+	int fd, rc;
+
+	if (from >= size)
+		return 0;
+	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open '%s': %s", op->name,
+		    strerror(errno));
+	buf = read_range(fd, from, (size_t)(size - from), err);
+	close(fd);
+	if (buf == NULL)
+		return -1;
+	rc = each_line_in(st, buf, (size_t)(size - from), index_line, &seq);
+	free(buf);
+	return rc < 0 ? fb_error_set(err, "cannot index '%s'", op->name) : 0;
+}
+
+static uint64_t
+file_size(struct fb_store *st, const char *name)
+{
+	struct stat sb;
+
+	return fstatat(st->dirfd, name, &sb, 0) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
+/* Brings the index up to the data: after a crash it may lag, never lead. */
+static int
+catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
+{
+	struct fb_idx_hdr *h;
+	uint32_t wm_seq;
+	uint64_t wm_off, size = 0;
+	const struct seg *op = st->nopens ? &st->opens[st->nopens - 1] : NULL;
+	size_t k;
+
+	if (rebuild) {
+		uint64_t expect = 0;
+
+		for (k = 0; k < st->nsegs; k++)
+			if (read_header(st, &st->segs[k], -1, NULL) == 0)
+				expect += st->segs[k].records;
+		if (fb_idx_rewrite(&st->idx, st->dirfd, expect + 4096, NULL,
+		    NULL, err) < 0)
+			return -1;
+		st->idx.hdr->wm_seq = 0;
+		st->idx.hdr->wm_off = 0;
+	}
+	h = st->idx.hdr;
+	wm_seq = h->wm_seq;
+	wm_off = h->wm_off;
+	for (k = 0; k < st->nsegs; k++) {
+		uint32_t seq = st->segs[k].seq;
+
+		/* A segment sealed at the watermark was indexed before sealing. */
+		if (seq <= wm_seq)
+			continue;
+		if (scan_sealed(st, &st->segs[k], index_line, &seq, err) < 0)
+			return -1;
+	}
+	if (op != NULL) {
+		size = file_size(st, op->name);
+		if (index_open_from(st, op, op->seq == wm_seq ? wm_off : 0, size,
+		    err) < 0)
+			return -1;
+	}
+	if (h->next_seq <= st->max_seq)
+		h->next_seq = st->max_seq + 1;
+	if (op != NULL)
+		return fb_idx_sync(&st->idx, op->seq, size, err);
+	return fb_idx_sync(&st->idx, st->max_seq, 0, err);
+}
+
+/* Moves an unterminated last line of the open segment to quarantine. */
+static int
+repair_torn_tail(struct fb_store *st, const struct seg *op,
+    struct fb_error *err)
+{
+	char qname[192], *tail;
+	uint64_t size = file_size(st, op->name), keep;
+	char c;
+	int fd;
+
+	if (size == 0)
+		return 0;
+	if ((fd = openat(st->dirfd, op->name, O_RDWR | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open '%s': %s", op->name,
+		    strerror(errno));
+	if (pread(fd, &c, 1, (off_t)size - 1) != 1) {
+		close(fd);
+		return fb_error_set(err, "cannot read '%s': %s", op->name,
+		    strerror(errno));
+	}
+	if (c == '\n') {
+		close(fd);
+		return 0;
+	}
+	/* Find the last newline, reading backwards a block at a time. */
+	keep = size;
+	while (keep > 0) {
+		char blk[4096];
+		size_t n = keep < sizeof(blk) ? (size_t)keep : sizeof(blk);
+		char *nl;
+
+		if (pread(fd, blk, n, (off_t)(keep - n)) != (ssize_t)n) {
+			close(fd);
+			return fb_error_set(err, "cannot read '%s'", op->name);
+		}
+		for (nl = blk + n; nl > blk && nl[-1] != '\n'; nl--)
+			;
+		if (nl > blk) {
+			keep = keep - n + (uint64_t)(nl - blk);
+			break;
+		}
+		keep -= n;
+	}
+	if ((tail = read_range(fd, keep, (size_t)(size - keep), err)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	snprintf(qname, sizeof(qname), "torn-%08u-%llu.ndjson", op->seq,
+	    (unsigned long long)keep);
+	if (quarantine_bytes(st, qname, tail, (size_t)(size - keep), err) < 0 ||
+	    ftruncate(fd, (off_t)keep) < 0 || fsync(fd) < 0) {
+		if (err->msg[0] == '\0')
+			fb_error_set(err, "cannot truncate '%s': %s", op->name,
+			    strerror(errno));
+		free(tail);
+		close(fd);
+		return -1;
+	}
+	free(tail);
+	close(fd);
+	note(st, op->name, "repaired torn tail: %llu bytes moved to "
+	    QUARANTINE "/%s", (unsigned long long)(size - keep), qname);
+	return 1;
+}
+
+static int seal(struct fb_store *st, const struct seg *op, struct fb_error *err);
+
+/*
+ * Puts the store in order after whatever crash came before, under the
+ * exclusive lock: leftovers of interrupted seals and index rewrites go,
+ * a torn tail goes to quarantine, the index catches up.  Returns the
+ * number of repairs made, or -1.
+ */
+static int
+recover(struct fb_store *st, struct fb_error *err)
+{
+	int repairs = 0, rc, created;
+	size_t k;
+
+	if (list_dir(st, err) < 0)
+		return -1;
+	if (st->ntmp > 0) {
+		DIR *d;
+		struct dirent *de;
+		int fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0 && (d = fdopendir(fd)) != NULL) {
+			while ((de = readdir(d)) != NULL)
+				if (ends_with(de->d_name, ".tmp") &&
+				    unlinkat(st->dirfd, de->d_name, 0) == 0)
+					repairs++;
+			closedir(d);
+		} else if (fd >= 0)
+			close(fd);
+	}
+	/* An open segment whose sealed copy exists was sealed; its removal was lost. */
+	for (k = 0; k < st->nopens; k++)
+		if (sealed_by_seq(st, st->opens[k].seq) != NULL) {
+			unlinkat(st->dirfd, st->opens[k].name, 0);
+			memmove(&st->opens[k], &st->opens[k + 1],
+			    (st->nopens - k - 1) * sizeof(*st->opens));
+			st->nopens--;
+			k--;
+			repairs++;
+		}
+	if (st->nopens > 0 && (rc = repair_torn_tail(st,
+	    &st->opens[st->nopens - 1], err)) != 0) {
+		if (rc < 0)
+			return -1;
+		repairs++;
+	}
+	fsync(st->dirfd);
+	if (st->idx_open && fb_idx_stale(&st->idx, st->dirfd)) {
+		fb_idx_close(&st->idx);
+		st->idx_open = 0;
+	}
+	created = 0;
+	if (!st->idx_open) {
+		if ((created = fb_idx_open(&st->idx, st->dirfd, err)) < 0)
+			return -1;
+		st->idx_open = 1;
+	}
+	if (catch_up(st, created && (st->nsegs > 0 || st->nopens > 0), err) < 0)
+		return -1;
+	/* Only ever one open segment: seal any older ones (a crash in between). */
+	while (st->nopens > 1) {
+		if (seal(st, &st->opens[0], err) < 0)
+			return -1;
+		if (list_dir(st, err) < 0)
+			return -1;
+	}
+	return repairs;
+}
+
+static int
+writer_begin(struct fb_store *st, struct fb_error *err)
+{
+	if (lock_store(st, LOCK_EX, err) < 0)
+		return -1;
+	if (recover(st, err) < 0) {
+		unlock_store(st);
+		return -1;
+	}
+	return 0;
+}
+
+/*---- Sealing ----*/
+
+struct line_ref {
+	fb_time_t ts;
+	size_t off, len, ord;
+};
+
+static int
+by_ts(const void *a, const void *b)
+{
+	const struct line_ref *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+struct gzw {
+	z_stream zs;
+	int fd;
+	unsigned char out[256 * 1024];
+};
+
+static int
+gzw_feed(struct gzw *g, const void *data, size_t len, int flush)
+{
+	g->zs.next_in = (unsigned char *)(uintptr_t)data;
+	g->zs.avail_in = (uInt)len;
+	do {
+		int rc;
+
+		g->zs.next_out = g->out;
+		g->zs.avail_out = sizeof(g->out);
+		rc = deflate(&g->zs, flush);
+		if (rc == Z_STREAM_ERROR)
+			return -1;
+		if (write_all(g->fd, (char *)g->out,
+		    sizeof(g->out) - g->zs.avail_out) < 0)
+			return -1;
+	} while (g->zs.avail_out == 0 || (flush == Z_FINISH &&
+	    g->zs.avail_in > 0));
+	return 0;
+}
+
+/*
+ * Writes 'lines' of 'buf' (sorted) as sealed segment 'seq' and returns its
+ * name in 'name'.  The file appears under its final name only complete
+ * and synced.
+ */
+static int
+write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
+    const struct line_ref *lines, size_t n, char name[128],
+    struct fb_error *err)
+{
+	char first[FB_TIME_BUFSZ], comment[160], tmp[160];
+	struct gzw *g;
+	gz_header h;
+	size_t k;
+	int rc = -1;
+
+	fb_time_format_compact(lines[0].ts, first);
+	snprintf(name, 128, SEG_PREFIX "%s-%08u" SEG_SUFFIX, first, seq);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	snprintf(comment, sizeof(comment), HDR_TAG "min=%lld max=%lld records=%zu",
+	    (long long)lines[0].ts, (long long)lines[n - 1].ts, n);
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return fb_error_set(err, "out of memory");
+	g->fd = openat(st->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644);
+	if (g->fd < 0) {
+		fb_error_set(err, "cannot create '%s': %s", tmp, strerror(errno));
+		free(g);
+		return -1;
+	}
+	if (deflateInit2(&g->zs, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		fb_error_set(err, "cannot start gzip: out of memory");
+		close(g->fd);
+		free(g);
+		return -1;
+	}
+	memset(&h, 0, sizeof(h));
+	h.os = 3;	/* Unix */
+	h.comment = (unsigned char *)comment;
+	deflateSetHeader(&g->zs, &h);
+	for (k = 0; k < n; k++)
+		if (gzw_feed(g, buf + lines[k].off, lines[k].len, Z_NO_FLUSH) < 0 ||
+		    gzw_feed(g, "\n", 1, Z_NO_FLUSH) < 0)
+			goto out;
+	if (gzw_feed(g, "", 0, Z_FINISH) < 0 || fsync(g->fd) < 0)
+		goto out;
+	if (close(g->fd) < 0) {
+		g->fd = -1;
+		goto out;
+	}
+	g->fd = -1;
+	if (renameat(st->dirfd, tmp, st->dirfd, name) < 0 || fsync(st->dirfd) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, tmp,
+		    strerror(errno));
+		unlinkat(st->dirfd, tmp, 0);
+	}
+	if (g->fd >= 0)
+		close(g->fd);
+	deflateEnd(&g->zs);
+	free(g);
+	return rc;
+}
+
+/*
+ * Splits 'buf' into lines with their times; lines that are not records
+ * with a ts are appended to 'bad' (as text) when it is not NULL.
+ */
+static struct line_ref *
+index_lines(struct fb_store *st, const char *buf, size_t len, size_t *nlines,
+    char **bad, size_t *badlen, struct fb_error *err)
+{
+	struct line_ref *lines = NULL;
+	size_t n = 0, cap = 0, ord = 0;
+	const char *p = buf, *end = buf + len, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		size_t l = (size_t)(nl - p);
+		fb_time_t ts;
+
+		if (l > 0 && line_ts(st, p, l, &ts) == 0) {
+			if (n == cap) {
+				struct line_ref *q;
+
+				cap = cap ? cap * 2 : 1024;
+				if ((q = realloc(lines, cap * sizeof(*q))) == NULL)
+					goto oom;
+				lines = q;
+			}
+			lines[n++] = (struct line_ref){ ts, (size_t)(p - buf), l, ord };
+		} else if (l > 0 && bad != NULL) {
+			char *q = realloc(*bad, *badlen + l + 1);
+
+			if (q == NULL)
+				goto oom;
+			memcpy(q + *badlen, p, l);
+			q[*badlen + l] = '\n';
+			*bad = q;
+			*badlen += l + 1;
+		}
+		ord++;
+		p = nl + 1;
+	}
+	*nlines = n;
+	return lines;
+oom:
+	free(lines);
+	fb_error_set(err, "out of memory");
+	*nlines = (size_t)-1;
+	return NULL;
+}
+
+static int
+seal(struct fb_store *st, const struct seg *op, struct fb_error *err)
+{
+	struct line_ref *lines;
+	char name[128], *buf, *bad = NULL;
+	size_t n, badlen = 0;
+	uint64_t size = file_size(st, op->name);
+	int fd, rc = 0;
+
+	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open '%s': %s", op->name,
+		    strerror(errno));
+	buf = read_range(fd, 0, (size_t)size, err);
+	close(fd);
+	if (buf == NULL)
+		return -1;
+	lines = index_lines(st, buf, (size_t)size, &n, &bad, &badlen, err);
+	if (n == (size_t)-1) {
+		free(buf);
+		free(bad);
+		return -1;
+	}
+	if (badlen > 0) {
+		char qname[160];
+
+		snprintf(qname, sizeof(qname), "bad-%08u.ndjson", op->seq);
+		if (quarantine_bytes(st, qname, bad, badlen, err) < 0)
+			rc = -1;
+		else
+			note(st, op->name, "lines without a valid ts moved to "
+			    QUARANTINE "/%s", qname);
+	}
+	if (rc == 0 && n > 0) {
+		qsort(lines, n, sizeof(*lines), by_ts);
+		rc = write_sealed(st, op->seq, buf, lines, n, name, err);
+	}
+	if (rc == 0 && (unlinkat(st->dirfd, op->name, 0) < 0 ||
+	    fsync(st->dirfd) < 0))
+		rc = fb_error_set(err, "cannot remove '%s': %s", op->name,
+		    strerror(errno));
+	free(lines);
+	free(buf);
+	free(bad);
+	return rc;
+}
+
+/*---- Appending ----*/
+
+int
+fb_store_append(struct fb_store *st, struct fb_rec *rec, fb_time_t ts,
+    struct fb_error *err)
+{
+	struct queued *q;
+
+	(void)ts;
+	if (st->qlen + rec->len + 1 > st->qcap) {
+		size_t ncap = (st->qlen + rec->len + 1) * 2;
+		char *p;
+
+		if (ncap < QUEUE_BYTES * 2)
+			ncap = QUEUE_BYTES * 2;
+		if ((p = realloc(st->qbuf, ncap)) == NULL)
+			return fb_error_set(err, "out of memory");
+		st->qbuf = p;
+		st->qcap = ncap;
+	}
+	if (st->nq == st->nq_cap) {
+		size_t ncap = st->nq_cap ? st->nq_cap * 2 : 4096;
+
+		if ((q = realloc(st->q, ncap * sizeof(*q))) == NULL)
+			return fb_error_set(err, "out of memory");
+		st->q = q;
+		st->nq_cap = ncap;
+	}
+	q = &st->q[st->nq++];
+	q->off = st->qlen;
+	q->len = rec->len + 1;
+	q->key = fb_store_key(rec);
+	memcpy(st->qbuf + st->qlen, rec->line, rec->len);
+	st->qbuf[st->qlen + rec->len] = '\n';
+	st->qlen += rec->len + 1;
+	if (st->qlen >= QUEUE_BYTES)
+		return fb_store_commit(st, err) < 0 ? -1 : 1;
+	return 1;
+}
+
+/* A set of the keys in one batch, to drop duplicates within it. */
+struct keyset {
+	struct fb_key *slots;
+	uint8_t *used;
+	size_t mask;
+};
+
+static int
+keyset_add(struct keyset *ks, struct fb_key k)
+{
+	size_t i = (size_t)k.h1 & ks->mask;
+
+	while (ks->used[i]) {
+		if (ks->slots[i].h1 == k.h1 && ks->slots[i].h2 == k.h2)
+			return 0;
+		i = (i + 1) & ks->mask;
+	}
+	ks->used[i] = 1;
+	ks->slots[i] = k;
+	return 1;
+}
+
+static int
+open_segment(struct fb_store *st, struct fb_error *err)
+{
+	struct seg sg;
+	uint32_t seq;
+
+	if (st->nopens > 0) {
+		const struct seg *op = &st->opens[st->nopens - 1];
+
+		st->open_fd = openat(st->dirfd, op->name,
+		    O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (st->open_fd < 0)
+			return fb_error_set(err, "cannot open '%s': %s", op->name,
+			    strerror(errno));
+		st->open_size = file_size(st, op->name);
+		return 0;
+	}
+	seq = st->idx.hdr->next_seq > st->max_seq ? st->idx.hdr->next_seq :
+	    st->max_seq + 1;
+	memset(&sg, 0, sizeof(sg));
+	sg.seq = seq;
+	sg.created = fb_time_now() / 1000;
+	snprintf(sg.name, sizeof(sg.name), OPEN_PREFIX "%08u-%lld" OPEN_SUFFIX,
+	    seq, (long long)sg.created);
+	st->open_fd = openat(st->dirfd, sg.name,
+	    O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	if (st->open_fd < 0 || fsync(st->dirfd) < 0)
+		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
+		    sg.name, strerror(errno));
+	st->idx.hdr->next_seq = seq + 1;
+	st->max_seq = seq;
+	st->open_size = 0;
+	if (push_seg(&st->opens, &st->nopens, &st->opens_cap, &sg) < 0)
+		return fb_error_set(err, "out of memory");
+	return 0;
+}
+
+/* Writes the queue to the open segment under the lock; see the file comment. */
+static int
+flush_queue(struct fb_store *st, struct fb_error *err)
+{
+	struct keyset ks = { NULL, NULL, 0 };
+	const struct seg *op;
+	size_t k, kept = 0, keptlen = 0, cap = 16;
+	uint64_t before;
+	int rc = -1;
+
+	if (st->nq == 0)
+		return 0;
+	if (writer_begin(st, err) < 0)
+		return -1;
+	if (st->flags & FB_STORE_DEDUP) {
+		while (cap < st->nq * 2)
+			cap *= 2;
+		ks.slots = malloc(cap * sizeof(*ks.slots));
+		ks.used = calloc(cap, 1);
+		ks.mask = cap - 1;
+		if (ks.slots == NULL || ks.used == NULL) {
+			fb_error_set(err, "out of memory");
+			goto out;
+		}
+	}
+	for (k = 0; k < st->nq; k++) {
+		struct queued *q = &st->q[k];
+
+		if ((st->flags & FB_STORE_DEDUP) &&
+		    (fb_idx_has(&st->idx, q->key) || !keyset_add(&ks, q->key))) {
+			st->dropped++;
+			continue;
+		}
+		if (keptlen != q->off)
+			memmove(st->qbuf + keptlen, st->qbuf + q->off, q->len);
+		q->off = keptlen;
+		keptlen += q->len;
+		st->q[kept++] = *q;
+	}
+	if (kept == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (open_segment(st, err) < 0)
+		goto out;
+	op = &st->opens[st->nopens - 1];
+	before = st->open_size;
+	if (write_all(st->open_fd, st->qbuf, keptlen) < 0 ||
+	    fsync(st->open_fd) < 0) {
+		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, op->name,
+		    strerror(errno));
+		/* Take back a partial write so no torn line is left behind. */
+		if (ftruncate(st->open_fd, (off_t)before) == 0)
+			fsync(st->open_fd);
+		goto out;
+	}
+	st->open_size += keptlen;
+	for (k = 0; k < kept; k++)
+		if (fb_idx_add(&st->idx, st->dirfd, st->q[k].key, op->seq, err) < 0)
+			goto out;
+	if (fb_idx_sync(&st->idx, op->seq, st->open_size, err) < 0)
+		goto out;
+	if (st->open_size >= st->lim.max_size ||
+	    fb_time_now() / 1000 - op->created >= st->lim.max_age / 1000) {
+		close(st->open_fd);
+		st->open_fd = -1;
+		if (seal(st, op, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(ks.slots);
+	free(ks.used);
+	st->nq = 0;
+	st->qlen = 0;
+	unlock_store(st);
+	return rc;
+}
+
+int
+fb_store_commit(struct fb_store *st, struct fb_error *err)
+{
+	return flush_queue(st, err);
+}
+
+uint64_t
+fb_store_dropped(const struct fb_store *st)
+{
+	return st->dropped;
+}
+
+int
+fb_store_rotate(struct fb_store *st, struct fb_error *err)
+{
+	int rc = 0;
+
+	if (writer_begin(st, err) < 0)
+		return -1;
+	if (st->nopens > 0)
+		rc = seal(st, &st->opens[st->nopens - 1], err);
+	unlock_store(st);
+	return rc;
+}
+
+/*---- Reading ----*/
+
+/*
+ * Calls 'fn' on each line of sealed segment 'sg'.  A damaged segment
+ * reports its damage in 'err' and returns -1 after the lines before it.
+ */
+static int
+scan_sealed(struct fb_store *st, const struct seg *sg,
+    int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
+    void *arg, struct fb_error *err)
+{
+	struct fb_reader *r;
+	struct fb_line line;
+	uint64_t ord = 0;
+	int fd, n;
+
+	if ((fd = openat(st->dirfd, sg->name, O_RDONLY | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open '%s': %s", sg->name,
+		    strerror(errno));
+	if ((r = fb_reader_fdopen(fd, sg->name, STORED_LINE_MAX, err)) == NULL)
+		return -1;
+	while ((n = fb_reader_next(r, &line, err)) > 0)
+		if (line.len > 0 && fn(st, line.data, line.len, ord++, arg) < 0) {
+			n = fb_error_set(err, "cannot process '%s'", sg->name);
+			break;
+		}
+	fb_reader_close(r);
+	return n;
+}
+
+/* One input of the time-ordered merge in fb_store_cat(). */
+struct src {
+	uint32_t seq;
+	const char *name;
+	struct fb_reader *r;	/* a sealed segment */
+	struct line_ref *ol;	/* or the open segment, sorted in memory */
+	size_t nol, pos;
+	char *obuf;
+	fb_time_t min;
+	int fd;			/* until the merge opens it */
+	/* the current record */
+	fb_time_t ts;
+	uint64_t ord;
+	const char *line;
+	size_t len;
+};
+
+struct cat {
+	struct fb_store *st;
+	fb_time_t since, until;
+	int damaged;
+};
+
+/* Advances 's' to its next record in the window; returns 1, or 0 when done. */
+static int
+src_next(struct cat *c, struct src *s)
+{
+	struct fb_error err;
+	struct fb_line line;
+	int n;
+
+	if (s->r == NULL) {
+		while (s->pos < s->nol) {
+			struct line_ref *l = &s->ol[s->pos++];
+
+			if (l->ts < c->since || l->ts >= c->until)
+				continue;
+			s->ts = l->ts;
+			s->ord = l->ord;
+			s->line = s->obuf + l->off;
+			s->len = l->len;
+			return 1;
+		}
+		return 0;
+	}
+	while ((n = fb_reader_next(s->r, &line, &err)) > 0) {
+		fb_time_t ts;
+
+		if (line.len == 0)
+			continue;
+		if (line.status != FB_LINE_OK ||
+		    line_ts(c->st, line.data, line.len, &ts) < 0) {
+			note(c->st, s->name, "line %lu is not a record with a "
+			    "valid ts", line.pos.line);
+			c->damaged = 1;
+			continue;
+		}
+		if (ts < c->since)
+			continue;
+		/* Sealed segments are sorted: nothing later is in the window. */
+		if (ts >= c->until)
+			break;
+		s->ts = ts;
+		s->ord = line.pos.line;
+		s->line = line.data;
+		s->len = line.len;
+		return 1;
+	}
+	if (n < 0) {
+		note(c->st, s->name, "%s", err.msg);
+		c->damaged = 1;
+	}
+	fb_reader_close(s->r);
+	s->r = NULL;
+	s->nol = 0;
+	return 0;
+}
+
+static int
+src_less(const struct src *a, const struct src *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	if (a->seq != b->seq)
+		return a->seq < b->seq;
+	return a->ord < b->ord;
+}
+
+static void
+heap_push(struct src **heap, size_t *n, struct src *s)
+{
+	size_t i = (*n)++;
+
+	while (i > 0 && src_less(s, heap[(i - 1) / 2])) {
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = s;
+}
+
+static struct src *
+heap_pop(struct src **heap, size_t *n)
+{
+	struct src *top = heap[0], *last = heap[--(*n)];
+	size_t i = 0;
+
+	for (;;) {
+		size_t l = 2 * i + 1, m = l;
+
+		if (l >= *n)
+			break;
+		if (l + 1 < *n && src_less(heap[l + 1], heap[l]))
+			m = l + 1;
+		if (!src_less(heap[m], last))
+			break;
+		heap[i] = heap[m];
+		i = m;
+	}
+	if (*n > 0)
+		heap[i] = last;
+	return top;
+}
+
+static int
+by_min(const void *a, const void *b)
+{
+	const struct src *x = a, *y = b;
+
+	if (x->min != y->min)
+		return x->min < y->min ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int
+fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
+    int (*fn)(void *arg, const char *line, size_t len), void *arg,
+    struct fb_error *err)
+{
+	struct cat c = { st, since, until, 0 };
+	struct src *srcs = NULL, **heap = NULL;
+	size_t nsrc = 0, nheap = 0, next = 0, k;
+	int rc = -1;
+
+	/*
+	 * Under the shared lock, pick the segments and open them, so a
+	 * prune or seal that follows cannot take them away mid-read; the
+	 * open segment is read up to its last complete line.
+	 */
+	if (lock_store(st, LOCK_SH, err) < 0)
+		return -1;
+	if (list_dir(st, err) < 0)
+		goto out;
+	srcs = calloc(st->nsegs + 1, sizeof(*srcs));
+	heap = calloc(st->nsegs + 1, sizeof(*heap));
+	if (srcs == NULL || heap == NULL) {
+		fb_error_set(err, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < st->nsegs; k++) {
+		struct seg *sg = &st->segs[k];
+		struct fb_error herr;
+		int fd;
+
+		/* The name gives the first time: later segments are out by name alone. */
+		if (sg->first >= until)
+			continue;
+		if ((fd = openat(st->dirfd, sg->name, O_RDONLY | O_CLOEXEC)) < 0) {
+			note(st, sg->name, "cannot open: %s", strerror(errno));
+			c.damaged = 1;
+			continue;
+		}
+		if (read_header(st, sg, fd, &herr) < 0) {
+			note(st, sg->name, "%s", herr.msg);
+			c.damaged = 1;
+			close(fd);
+			continue;
+		}
+		if (sg->max < since || sg->min >= until) {
+			close(fd);
+			continue;
+		}
+		srcs[nsrc].seq = sg->seq;
+		srcs[nsrc].name = sg->name;
+		srcs[nsrc].min = sg->min;
+		srcs[nsrc++].fd = fd;
+	}
+	if (st->nopens > 0) {
+		const struct seg *op = &st->opens[st->nopens - 1];
+		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+
+		if (fd >= 0 && fstat(fd, &sb) == 0) {
+			struct src *s = &srcs[nsrc];
+			size_t size = (size_t)sb.st_size;
+
+			s->obuf = read_range(fd, 0, size, err);
+			if (s->obuf == NULL) {
+				close(fd);
+				goto out_unlock;
+			}
+			s->ol = index_lines(st, s->obuf, size, &s->nol,
+			    NULL, NULL, err);
+			if (s->nol == (size_t)-1) {
+				free(s->obuf);
+				close(fd);
+				goto out_unlock;
+			}
+			qsort(s->ol, s->nol, sizeof(*s->ol), by_ts);
+			s->seq = op->seq;
+			s->name = op->name;
+			s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
+			s->fd = -1;
+			nsrc++;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	unlock_store(st);
+
+	qsort(srcs, nsrc, sizeof(*srcs), by_min);
+	for (k = 0; k < nsrc; k++) {
+		int fd = srcs[k].fd;
+
+		srcs[k].fd = -1;
+		if (fd >= 0 && (srcs[k].r = fb_reader_fdopen(fd, srcs[k].name,
+		    STORED_LINE_MAX, err)) == NULL)
+			goto out;
+	}
+	/*
+	 * A k-way merge that opens a segment only once the output reaches
+	 * its first time, so memory follows the segments that overlap, not
+	 * the size of the store.
+	 */
+	for (;;) {
+		struct src *s;
+
+		while (next < nsrc && (nheap == 0 ||
+		    srcs[next].min <= heap[0]->ts)) {
+			if (src_next(&c, &srcs[next]))
+				heap_push(heap, &nheap, &srcs[next]);
+			next++;
+		}
+		if (nheap == 0)
+			break;
+		s = heap_pop(heap, &nheap);
+		if (fn(arg, s->line, s->len) < 0)
+			goto out;
+		if (src_next(&c, s))
+			heap_push(heap, &nheap, s);
+	}
+	rc = c.damaged;
+	goto out;
+out_unlock:
+	unlock_store(st);
+out:
+	for (k = 0; srcs != NULL && k < nsrc; k++) {
+		if (srcs[k].r != NULL)
+			fb_reader_close(srcs[k].r);
+		if (srcs[k].fd >= 0)
+			close(srcs[k].fd);
+		free(srcs[k].ol);
+		free(srcs[k].obuf);
+	}
+	free(srcs);
+	free(heap);
+	return rc;
+}
+
+/*---- Pruning ----*/
+
+struct seqset {
+	uint32_t *seqs;
+	size_t n;
+};
+
+static int
+in_seqset(void *arg, uint32_t seq)
+{
+	struct seqset *s = arg;
+	size_t k;
+
+	for (k = 0; k < s->n; k++)
+		if (s->seqs[k] == seq)
+			return 1;
+	return 0;
+}
+
+int
+fb_store_prune(struct fb_store *st, fb_time_t cutoff, int dry_run,
+    struct fb_store_pruned *pruned, struct fb_error *err)
+{
+	struct seqset gone = { NULL, 0 };
+	size_t k;
+	int rc = -1;
+
+	memset(pruned, 0, sizeof(*pruned));
+	if (writer_begin(st, err) < 0)
+		return -1;
+	if ((gone.seqs = malloc((st->nsegs + 1) * sizeof(uint32_t))) == NULL) {
+		fb_error_set(err, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < st->nsegs; k++) {
+		struct seg *sg = &st->segs[k];
+		struct fb_error herr;
+
+		if (sg->first >= cutoff)
+			continue;
+		if (read_header(st, sg, -1, &herr) < 0) {
+			note(st, sg->name, "%s; kept", herr.msg);
+			continue;
+		}
+		if (sg->max >= cutoff)
+			continue;
+		if (dry_run)
+			note(st, sg->name, "would remove (%llu records)",
+			    (unsigned long long)sg->records);
+		else if (unlinkat(st->dirfd, sg->name, 0) < 0) {
+			fb_error_set(err, "cannot remove '%s': %s", sg->name,
+			    strerror(errno));
+			goto out;
+		}
+		gone.seqs[gone.n++] = sg->seq;
+		pruned->segments++;
+		pruned->records += sg->records;
+	}
+	rc = 0;
+	if (!dry_run && gone.n > 0) {
+		/* Segments first, then their ids: a crash between only keeps ids of gone data. */
+		if (fsync(st->dirfd) < 0 ||
+		    fb_idx_rewrite(&st->idx, st->dirfd, 0, in_seqset, &gone,
+		    err) < 0)
+			rc = -1;
+	}
+out:
+	free(gone.seqs);
+	unlock_store(st);
+	return rc;
+}
+
+/*---- Stats ----*/
+
+struct open_stats {
+	uint64_t records;
+	fb_time_t min, max;
+};
+
+static int
+open_stat_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
+    void *arg)
+{
+	struct open_stats *os = arg;
+	fb_time_t ts;
+
+	(void)ord;
+	if (line_ts(st, line, len, &ts) < 0)
+		return 0;
+	os->records++;
+	if (ts < os->min)
+		os->min = ts;
+	if (ts > os->max)
+		os->max = ts;
+	return 0;
+}
+
+static json_t *
+time_or_null(fb_time_t t, int have)
+{
+	char buf[FB_TIME_BUFSZ];
+
+	if (!have)
+		return json_null();
+	fb_time_format(t, buf);
+	return json_string(buf);
+}
+
+static int
+count_quarantined(struct fb_store *st)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, n = 0;
+
+	if ((fd = openat(st->dirfd, QUARANTINE, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+json_t *
+fb_store_stats(struct fb_store *st, struct fb_error *err)
+{
+	struct open_stats os = { 0, FB_TIME_MAX, FB_TIME_MIN };
+	uint64_t sealed = 0, bytes = 0, open_bytes = 0, ids = 0;
+	fb_time_t mn = FB_TIME_MAX, mx = FB_TIME_MIN;
+	json_t *o = NULL;
+	size_t k;
+
+	if (lock_store(st, LOCK_SH, err) < 0)
+		return NULL;
+	if (list_dir(st, err) < 0)
+		goto out;
+	for (k = 0; k < st->nsegs; k++) {
+		struct seg *sg = &st->segs[k];
+		struct fb_error herr;
+
+		bytes += file_size(st, sg->name);
+		if (read_header(st, sg, -1, &herr) < 0) {
+			note(st, sg->name, "%s", herr.msg);
+			continue;
+		}
+		sealed += sg->records;
+		if (sg->min < mn)
+			mn = sg->min;
+		if (sg->max > mx)
+			mx = sg->max;
+	}
+	if (st->nopens > 0) {
+		const struct seg *op = &st->opens[st->nopens - 1];
+		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
+		char *buf;
+
+		open_bytes = file_size(st, op->name);
+		if (fd >= 0 && (buf = read_range(fd, 0, (size_t)open_bytes,
+		    err)) != NULL) {
+			each_line_in(st, buf, (size_t)open_bytes, open_stat_line, &os);
+			free(buf);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (os.min < mn)
+			mn = os.min;
+		if (os.max > mx)
+			mx = os.max;
+	}
+	{
+		struct fb_idx_hdr h;
+		int fd = openat(st->dirfd, FB_IDX_NAME, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0 && pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h))
+			ids = h.count;
+		if (fd >= 0)
+			close(fd);
+	}
+	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:i}",
+	    "store", st->dir,
+	    "segments", (json_int_t)st->nsegs,
+	    "records", (json_int_t)(sealed + os.records),
+	    "sealed_records", (json_int_t)sealed,
+	    "open_records", (json_int_t)os.records,
+	    "bytes_compressed", (json_int_t)bytes,
+	    "bytes_open", (json_int_t)open_bytes,
+	    "min_ts", time_or_null(mn, mn != FB_TIME_MAX),
+	    "max_ts", time_or_null(mx, mx != FB_TIME_MIN),
+	    "index_ids", (json_int_t)ids,
+	    "quarantined", count_quarantined(st));
+	if (o == NULL)
+		fb_error_set(err, "out of memory");
+out:
+	unlock_store(st);
+	return o;
+}
+
+/*---- Verify ----*/
+
+struct vstate {
+	struct fb_store *st;
+	const struct seg *sg;
+	int idx_ok;
+	uint32_t wm_seq;
+	uint64_t wm_off;
+	long problems;
+	uint64_t records, unindexed, bad;
+	fb_time_t last, min, max;
+	int unsorted;
+	/* salvage: the good lines of a damaged segment */
+	char *keep;
+	size_t keeplen;
+	int salvage;
+};
+
+static int
+verify_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
+    void *arg)
+{
+	struct vstate *v = arg;
+	fb_time_t ts;
+
+	(void)ord;
+	if (line_ts(st, line, len, &ts) < 0) {
+		v->bad++;
+		return 0;
+	}
+	if (v->records > 0 && ts < v->last)
+		v->unsorted = 1;
+	v->last = ts;
+	if (v->records == 0 || ts < v->min)
+		v->min = ts;
+	if (v->records == 0 || ts > v->max)
+		v->max = ts;
+	v->records++;
+	if (v->idx_ok && v->sg->seq <= v->wm_seq &&
+	    !fb_idx_has(&st->idx, fb_store_key(&st->rec)))
+		v->unindexed++;
+	if (v->salvage) {
+		char *p = realloc(v->keep, v->keeplen + len + 1);
+
+		if (p == NULL)
+			return -1;
+		memcpy(p + v->keeplen, line, len);
+		p[v->keeplen + len] = '\n';
+		v->keep = p;
+		v->keeplen += len + 1;
+	}
+	return 0;
+}
+
+/* Moves damaged sealed segment 'sg' to quarantine, keeping its readable records. */
+static int
+salvage(struct fb_store *st, struct seg *sg, struct vstate *v,
+    struct fb_error *err)
+{
+	struct line_ref *lines;
+	char name[128], qpath[192];
+	size_t n;
+	int rc = 0;
+
+	lines = index_lines(st, v->keep ? v->keep : "", v->keeplen, &n,
+	    NULL, NULL, err);
+	if (n == (size_t)-1)
+		return -1;
+	if (n > 0) {
+		qsort(lines, n, sizeof(*lines), by_ts);
+		rc = write_sealed(st, ++st->max_seq, v->keep, lines, n, name, err);
+		if (rc == 0 && st->idx_open && st->idx.hdr->next_seq <= st->max_seq)
+			st->idx.hdr->next_seq = st->max_seq + 1;
+	}
+	free(lines);
+	if (rc < 0 || ensure_quarantine(st, err) < 0)
+		return -1;
+	snprintf(qpath, sizeof(qpath), QUARANTINE "/%s", sg->name);
+	if (renameat(st->dirfd, sg->name, st->dirfd, qpath) < 0 ||
+	    fsync(st->dirfd) < 0)
+		return fb_error_set(err, "cannot move '%s' to quarantine: %s",
+		    sg->name, strerror(errno));
+	note(st, sg->name, "moved to " QUARANTINE "/; %zu readable records "
+	    "kept in %s", n, n > 0 ? name : "no segment");
+	return 0;
+}
+
+long
+fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
+{
+	struct vstate v;
+	size_t k, nsegs;
+	int rebuild = 0;
+	long problems = 0;
+
+	memset(&v, 0, sizeof(v));
+	v.st = st;
+	if (repair) {
+		int r;
+
+		if (lock_store(st, LOCK_EX, err) < 0)
+			return -1;
+		if ((r = recover(st, err)) < 0)
+			goto fail;
+		problems += r;
+	} else {
+		if (lock_store(st, LOCK_SH, err) < 0)
+			return -1;
+		if (list_dir(st, err) < 0)
+			goto fail;
+		if (st->ntmp > 0) {
+			note(st, st->dir, "%d leftover temporary files", st->ntmp);
+			problems++;
+		}
+		for (k = 0; k < st->nopens; k++)
+			if (sealed_by_seq(st, st->opens[k].seq) != NULL) {
+				note(st, st->opens[k].name, "sealed copy exists; "
+				    "the open segment should be gone");
+				problems++;
+			}
+		if (st->nopens > 1) {
+			note(st, st->dir, "%zu open segments", st->nopens);
+			problems++;
+		}
+		if (st->nopens > 0) {
+			const struct seg *op = &st->opens[st->nopens - 1];
+			uint64_t size = file_size(st, op->name);
+			char c = '\n';
+			int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
+
+			if (fd >= 0 && size > 0)
+				if (pread(fd, &c, 1, (off_t)size - 1) != 1)
+					c = '\n';
+			if (fd >= 0)
+				close(fd);
+			if (c != '\n') {
+				note(st, op->name, "torn tail (an unfinished last line)");
+				problems++;
+			}
+		}
+		if (faccessat(st->dirfd, FB_IDX_NAME, F_OK, 0) == 0) {
+			int r = fb_idx_open(&st->idx, st->dirfd, err);
+
+			if (r < 0)
+				note(st, FB_IDX_NAME, "cannot open: %s", err->msg);
+			else
+				st->idx_open = 1;
+		}
+	}
+	v.idx_ok = st->idx_open;
+	if (v.idx_ok) {
+		v.wm_seq = st->idx.hdr->wm_seq;
+		v.wm_off = st->idx.hdr->wm_off;
+	}
+	nsegs = st->nsegs;
+	for (k = 0; k < nsegs; k++) {
+		struct seg *sg = &st->segs[k];
+		struct fb_error serr;
+		int damaged = 0, r;
+
+		memset(&v.records, 0, sizeof(v) - offsetof(struct vstate, records));
+		v.sg = sg;
+		v.salvage = repair;
+		if (read_header(st, sg, -1, &serr) < 0) {
+			note(st, sg->name, "%s", serr.msg);
+			damaged = 1;
+		}
+		r = scan_sealed(st, sg, verify_line, &v, &serr);
+		if (r < 0) {
+			note(st, sg->name, "%s", serr.msg);
+			damaged = 1;
+		}
+		if (v.bad > 0) {
+			note(st, sg->name, "%llu lines are not records with a "
+			    "valid ts", (unsigned long long)v.bad);
+			damaged = 1;
+		}
+		if (!damaged && (v.unsorted || v.records != sg->records ||
+		    (v.records > 0 && (v.min != sg->min || v.max != sg->max)))) {
+			note(st, sg->name, "records or order do not match its "
+			    "header");
+			damaged = 1;
+		}
+		if (v.unindexed > 0) {
+			note(st, sg->name, "%llu records missing from the id "
+			    "index", (unsigned long long)v.unindexed);
+			problems++;
+			rebuild = 1;
+		}
+		if (damaged) {
+			problems++;
+			if (repair) {
+				if (salvage(st, sg, &v, err) < 0)
+					goto fail;
+				rebuild = 1;
+			}
+		}
+		free(v.keep);
+		v.keep = NULL;
+	}
+	if (st->nopens > 0) {
+		const struct seg *op = &st->opens[st->nopens - 1];
+		uint64_t size = file_size(st, op->name);
+		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
+		struct seg covered = *op;
+		char *buf;
+
+		memset(&v.records, 0, sizeof(v) - offsetof(struct vstate, records));
+		/* Records past the watermark are not in the index yet; that is fine. */
+		if (v.idx_ok && op->seq == v.wm_seq && v.wm_off < size)
+			size = v.wm_off;
+		covered.seq = op->seq <= v.wm_seq ? 0 : op->seq;
+		v.sg = &covered;
+		if (fd >= 0 && (buf = read_range(fd, 0, (size_t)size, err)) != NULL) {
+			each_line_in(st, buf, (size_t)size, verify_line, &v);
+			free(buf);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (v.bad > 0) {
+			note(st, op->name, "%llu lines are not records with a "
+			    "valid ts%s", (unsigned long long)v.bad,
+			    repair ? "; moved to quarantine/ when sealed" : "");
+			problems++;
+			if (repair && seal(st, op, err) < 0)
+				goto fail;
+		}
+		if (v.unindexed > 0) {
+			note(st, op->name, "%llu records missing from the id "
+			    "index", (unsigned long long)v.unindexed);
+			problems++;
+			rebuild = 1;
+		}
+	}
+	if (repair && rebuild) {
+		if (list_dir(st, err) < 0 || catch_up(st, 1, err) < 0)
+			goto fail;
+		note(st, FB_IDX_NAME, "rebuilt");
+	}
+	unlock_store(st);
+	return problems;
+fail:
+	free(v.keep);
+	unlock_store(st);
+	return -1;
+}
+
+void
+fb_store_close(struct fb_store *st)
+{
+	if (st == NULL)
+		return;
+	unlock_store(st);
+	if (st->idx_open)
+		fb_idx_close(&st->idx);
+	if (st->lockfd >= 0)
+		close(st->lockfd);
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	fb_rec_release(&st->rec);
+	free(st->segs);
+	free(st->opens);
+	free(st->qbuf);
+	free(st->q);
+	free(st->dir);
+	free(st);
+}
