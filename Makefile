@@ -159,17 +159,21 @@ install: all
 	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 0644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
-	install -m 0644 completions/fb.bash $(DESTDIR)$(BASHCOMPDIR)/fb-store
-	for t in $(filter-out fb-store,$(TOOLS)); do \
-	  ln -sf fb-store $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	# bash-completion and fish load completions by command name: one
+	# file under the first tool's name, a link for each other tool.
+	install -m 0644 completions/fb.bash $(DESTDIR)$(BASHCOMPDIR)/$(firstword $(TOOLS))
+	install -m 0644 completions/fb.fish $(DESTDIR)$(FISHCOMPDIR)/$(firstword $(TOOLS)).fish
+	for t in $(wordlist 2,99,$(TOOLS)); do \
+	  ln -sf $(firstword $(TOOLS)) $(DESTDIR)$(BASHCOMPDIR)/$$t; \
+	  ln -sf $(firstword $(TOOLS)).fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; done
 	install -m 0644 completions/_fb $(DESTDIR)$(ZSHCOMPDIR)/_fb
-	install -m 0644 completions/fb.fish $(DESTDIR)$(FISHCOMPDIR)/fb.fish
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
-	  $(DESTDIR)$(MANDIR)/man1/$$t.1 $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	  $(DESTDIR)$(MANDIR)/man1/$$t.1 $(DESTDIR)$(BASHCOMPDIR)/$$t \
+	  $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; done
 	rm -f $(DESTDIR)$(MANDIR)/man5/fb-ndjson.5 $(DESTDIR)$(MANDIR)/man7/fb.7 \
-	  $(DESTDIR)$(ZSHCOMPDIR)/_fb $(DESTDIR)$(FISHCOMPDIR)/fb.fish
+	  $(DESTDIR)$(ZSHCOMPDIR)/_fb
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # The main job on bundled sample data, in the default store ./var/fb.
@@ -188,5 +192,7 @@ demo: deps
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILDDIR)/cmd/%.d)
+-include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILDDIR)/cmd/%.d) \
+	$(UNIT_SRC:test/unit/%.c=$(BUILDDIR)/test/unit/%.d) \
+	$(TEST_PROGS:%=$(BUILDDIR)/test/%.d)
 .SECONDARY:

@@ -90,7 +90,10 @@ store_note(void *arg, const char *name, const char *msg)
 
 	if (strcmp(c->note_prefix, "warning: ") == 0 && fb_conf.quiet)
 		return;
-	fb_warnx("%s'%s': %s", c->note_prefix, name, msg);
+	if (name == NULL)
+		fb_warnx("%s%s", c->note_prefix, msg);
+	else
+		fb_warnx("%s'%s': %s", c->note_prefix, name, msg);
 }
 
 static struct fb_store *
@@ -110,26 +113,17 @@ append_one(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 {
 	struct conf *c = arg;
 	struct fb_error err;
-	struct fb_span v;
-	fb_time_t ts;
-	char buf[64];
-	const char *s;
-	long n;
 
-	if (!fb_rec_raw(rec, "ts", &v)) {
-		fb_warnat(pos, "field 'ts' is missing");
+	switch (fb_store_append(c->st, rec, &err)) {
+	case 1:
+		return FB_DROP;
+	case 0:
+		fb_warnat(pos, "%s", err.msg);
 		return FB_REJECT;
-	}
-	if ((n = fb_json_string(v, buf, sizeof(buf), &s)) < 0 ||
-	    fb_time_parse_rfc3339(s, (size_t)n, &ts) < 0) {
-		fb_warnat(pos, "field 'ts' is not a valid time");
-		return FB_REJECT;
-	}
-	if (fb_store_append(c->st, rec, ts, &err) < 0) {
+	default:
 		fb_warnx("%s", err.msg);
 		return FB_FATAL;
 	}
-	return FB_DROP;
 }
 
 static int

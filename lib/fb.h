@@ -119,9 +119,10 @@ json_t *fb_json_decode(struct fb_span v);
 
 /*
  * Decodes the validated JSON string token 'v' (with its quotes) into 'buf'
- * of 'cap' bytes, or straight into '*out' without copying when it has no
- * escapes.  Returns the decoded length, or -1 if 'v' is not a string or
- * does not fit.
+ * of 'cap' bytes, or points '*out' into 'v' without copying when it has no
+ * escapes (then not NUL-terminated).  Decoding never lengthens a string,
+ * so 'cap' = v.len always suffices.  Returns the decoded length, or -1 if
+ * 'v' is not a string or does not fit.
  */
 long fb_json_string(struct fb_span v, char *buf, size_t cap, const char **out);
 
@@ -327,7 +328,10 @@ enum fb_store_flags {
 	FB_STORE_DEDUP = 1 << 1,	/* drop records whose key is stored */
 };
 
-/* What the store tells its caller about (repairs, problems found). */
+/*
+ * What the store tells its caller about (repairs, problems found): 'name'
+ * is the file concerned, or NULL when 'msg' names it itself.
+ */
 typedef void fb_store_note_fn(void *arg, const char *name, const char *msg);
 
 struct fb_store_limits {
@@ -344,11 +348,13 @@ struct fb_store *fb_store_open(const char *dir, int flags,
     void *note_arg, struct fb_error *err);
 
 /*
- * Queues one record line (without '\n', already a valid JSON object) whose
- * time is 'ts'; records are written in batches.  Returns 1 if queued, 0 if
- * dropped as a duplicate (FB_STORE_DEDUP), -1 on error.
+ * Queues one record (a parsed line; it must carry an RFC 3339 "ts") to be
+ * stored byte for byte; records are written in batches, and duplicates
+ * (FB_STORE_DEDUP) are found then and counted by fb_store_dropped().
+ * Returns 1 if queued, 0 with 'err' saying why when the record has no
+ * valid ts, -1 on error.
  */
-int fb_store_append(struct fb_store *st, struct fb_rec *rec, fb_time_t ts,
+int fb_store_append(struct fb_store *st, struct fb_rec *rec,
     struct fb_error *err);
 
 /*

@@ -148,8 +148,10 @@ scan_number(struct scan *sc)
 	else if (i < n && s[i] >= '1' && s[i] <= '9')
 		while (i < n && s[i] >= '0' && s[i] <= '9')
 			i++;
-	else
+	else {
+		sc->i = i;
 		return scan_fail(sc, "invalid number");
+	}
 	if (i < n && s[i] == '.') {
 		i++;
 		if (i >= n || s[i] < '0' || s[i] > '9') {
@@ -381,17 +383,27 @@ skip_ws_ptr(const char *p, const char *end)
 int
 fb_json_key_eq(const struct fb_member *m, const char *key, size_t keylen)
 {
-	char buf[256];
+	char small[256], *buf = small;
 	const char *dec;
 	long n;
+	int eq;
 	struct fb_span q;
 
 	if (!m->key_escaped)
 		return m->key.len == keylen && memcmp(m->key.p, key, keylen) == 0;
+	/* Escapes only shorten: a raw key shorter than 'key' cannot match. */
+	if (m->key.len < keylen)
+		return 0;
 	q.p = m->key.p - 1;
 	q.len = m->key.len + 2;
-	n = fb_json_string(q, buf, sizeof(buf), &dec);
-	return n >= 0 && (size_t)n == keylen && memcmp(dec, key, keylen) == 0;
+	if (q.len > sizeof(small) && (buf = malloc(q.len)) == NULL)
+		return 0;
+	n = fb_json_string(q, buf, q.len > sizeof(small) ? q.len : sizeof(small),
+	    &dec);
+	eq = n >= 0 && (size_t)n == keylen && memcmp(dec, key, keylen) == 0;
+	if (buf != small)
+		free(buf);
+	return eq;
 }
 
 /* The element 'key' (decimal digits) of an array text. */
@@ -507,14 +519,17 @@ fb_json_string(struct fb_span v, char *buf, size_t cap, const char **out)
 	while (p < end) {
 		char c = *p++;
 		unsigned u, lo;
+		char enc[4];
+		size_t elen;
 
-		/* An escape never grows: the decoded form fits in 'cap' if the raw does. */
-		if (n + 4 > cap)
-			return -1;
 		if (c != '\\') {
+			if (n + 1 > cap)
+				return -1;
 			buf[n++] = c;
 			continue;
 		}
+		if (n + 1 > cap)
+			return -1;
 		c = *p++;
 		switch (c) {
 		case 'b': buf[n++] = '\b'; break;
@@ -531,7 +546,11 @@ fb_json_string(struct fb_span v, char *buf, size_t cap, const char **out)
 				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 				p += 6;
 			}
-			n += put_utf8(buf + n, u);
+			elen = put_utf8(enc, u);
+			if (n + elen > cap)
+				return -1;
+			memcpy(buf + n, enc, elen);
+			n += elen;
 			break;
 		default:
 			buf[n++] = c;

@@ -115,6 +115,9 @@ refill(struct fb_reader *r, struct fb_error *err)
 	n = gzread(r->gz, r->buf, READ_CHUNK);
 	msg = gzerror(r->gz, &errnum);
 	if (errnum != Z_OK && errnum != Z_STREAM_END) {
+		/* zlib names the descriptor ("<fd:3>: ..."); we name the file. */
+		if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
+			msg = strstr(msg, ": ") + 2;
 		snprintf(r->pending, sizeof(r->pending), "cannot read '%s': %s",
 		    r->name, errnum == Z_ERRNO ? strerror(errno) : msg);
 		/* Hand out what came before the damage first. */

@@ -106,19 +106,23 @@ fb_store_key(struct fb_rec *rec)
 {
 	struct fb_span v;
 	uint64_t h[2];
-	char buf[512];
+	char small[512], *buf = small;
 	const char *id;
 	long n;
 
 	/*
 	 * Feedback items are known by their id; events and alerts share
 	 * their feedback's id, so only an identical line is a duplicate.
+	 * A decoded string is never longer than its JSON text.
 	 */
 	if (!fb_rec_raw(rec, "type", &v) && fb_rec_raw(rec, "id", &v) &&
-	    (n = fb_json_string(v, buf, sizeof(buf), &id)) >= 0)
+	    (v.len <= sizeof(small) || (buf = malloc(v.len)) != NULL) &&
+	    (n = fb_json_string(v, buf, v.len, &id)) >= 0)
 		fb_hash128(id, (size_t)n, 1, h);
 	else
 		fb_hash128(rec->line, rec->len, 2, h);
+	if (buf != small)
+		free(buf);
 	return (struct fb_key){ h[0], (uint32_t)h[1] };
 }
 
@@ -366,8 +370,10 @@ list_dir(struct fb_store *st, struct fb_error *err)
 			st->max_seq = sg.seq;
 	}
 	closedir(d);
-	qsort(st->segs, st->nsegs, sizeof(*st->segs), by_seq);
-	qsort(st->opens, st->nopens, sizeof(*st->opens), by_seq);
+	if (st->nsegs > 1)
+		qsort(st->segs, st->nsegs, sizeof(*st->segs), by_seq);
+	if (st->nopens > 1)
+		qsort(st->opens, st->nopens, sizeof(*st->opens), by_seq);
 	return 0;
 }
 
@@ -397,8 +403,7 @@ read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
     struct fb_error *err)
 {
 	unsigned char b[1024];
-	char comment[256];
-	long long mn, mx;
+	char comment[256], mn[40], mx[40];
 	unsigned long long recs;
 	size_t i = 10, k;
 	ssize_t n;
@@ -424,12 +429,13 @@ read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
 	for (k = 0; i < (size_t)n && b[i] != 0 && k + 1 < sizeof(comment); i++)
 		comment[k++] = (char)b[i];
 	comment[k] = '\0';
-	if (sscanf(comment, HDR_TAG "min=%lld max=%lld records=%llu", &mn, &mx,
-	    &recs) != 3 || mn > mx)
+	if (sscanf(comment, HDR_TAG "min=%39s max=%39s records=%llu", mn, mx,
+	    &recs) != 3 ||
+	    fb_time_parse_rfc3339(mn, strlen(mn), &sg->min) < 0 ||
+	    fb_time_parse_rfc3339(mx, strlen(mx), &sg->max) < 0 ||
+	    sg->min > sg->max)
 		return fb_error_set(err, "'%s' has a damaged fb-store header",
 		    sg->name);
-	sg->min = mn;
-	sg->max = mx;
 	sg->records = recs;
 	sg->hdr_ok = 1;
 	return 0;
@@ -556,17 +562,17 @@ index_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
 	return 0;
 }
 
-/* Calls 'fn' on each complete line of 'buf' [0, len). */
+/* Calls 'fn' on each complete line of 'buf' [0, len) with its byte offset. */
 static int
 each_line_in(struct fb_store *st, const char *buf, size_t len,
     int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
     void *arg)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	uint64_t ord = 0;
 
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		if (nl > p && fn(st, p, (size_t)(nl - p), ord++, arg) < 0)
+		if (nl > p && fn(st, p, (size_t)(nl - p), (uint64_t)(p - buf),
+		    arg) < 0)
 			return -1;
 		p = nl + 1;
 	}
@@ -651,6 +657,27 @@ catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 	return fb_idx_sync(&st->idx, st->max_seq, 0, err);
 }
 
+/* The offset just past the last '\n' of the first 'size' bytes of 'fd', or -1. */
+static int64_t
+complete_end(int fd, uint64_t size)
+{
+	uint64_t end = size;
+
+	while (end > 0) {
+		char blk[4096], *nl;
+		size_t n = end < sizeof(blk) ? (size_t)end : sizeof(blk);
+
+		if (pread(fd, blk, n, (off_t)(end - n)) != (ssize_t)n)
+			return -1;
+		for (nl = blk + n; nl > blk && nl[-1] != '\n'; nl--)
+			;
+		if (nl > blk)
+			return (int64_t)(end - n + (uint64_t)(nl - blk));
+		end -= n;
+	}
+	return 0;
+}
+
 /* Moves an unterminated last line of the open segment to quarantine. */
 static int
 repair_torn_tail(struct fb_store *st, const struct seg *op,
@@ -675,24 +702,14 @@ repair_torn_tail(struct fb_store *st, const struct seg *op,
 		close(fd);
 		return 0;
 	}
-	/* Find the last newline, reading backwards a block at a time. */
-	keep = size;
-	while (keep > 0) {
-		char blk[4096];
-		size_t n = keep < sizeof(blk) ? (size_t)keep : sizeof(blk);
-		char *nl;
+	{
+		int64_t end = complete_end(fd, size);
 
-		if (pread(fd, blk, n, (off_t)(keep - n)) != (ssize_t)n) {
+		if (end < 0) {
 			close(fd);
 			return fb_error_set(err, "cannot read '%s'", op->name);
 		}
-		for (nl = blk + n; nl > blk && nl[-1] != '\n'; nl--)
-			;
-		if (nl > blk) {
-			keep = keep - n + (uint64_t)(nl - blk);
-			break;
-		}
-		keep -= n;
+		keep = (uint64_t)end;
 	}
 	if ((tail = read_range(fd, keep, (size_t)(size - keep), err)) == NULL) {
 		close(fd);
@@ -711,8 +728,9 @@ repair_torn_tail(struct fb_store *st, const struct seg *op,
 	}
 	free(tail);
 	close(fd);
-	note(st, op->name, "repaired torn tail: %llu bytes moved to "
-	    QUARANTINE "/%s", (unsigned long long)(size - keep), qname);
+	note(st, NULL, "repaired torn tail of '%s': %llu bytes moved to "
+	    QUARANTINE "/%s", op->name, (unsigned long long)(size - keep),
+	    qname);
 	return 1;
 }
 
@@ -773,7 +791,13 @@ recover(struct fb_store *st, struct fb_error *err)
 			return -1;
 		st->idx_open = 1;
 	}
-	if (catch_up(st, created && (st->nsegs > 0 || st->nopens > 0), err) < 0)
+	if (created && (st->nsegs > 0 || st->nopens > 0)) {
+		if (catch_up(st, 1, err) < 0)
+			return -1;
+		note(st, FB_IDX_NAME, "missing or damaged; rebuilt from the "
+		    "segments");
+		repairs++;
+	} else if (catch_up(st, 0, err) < 0)
 		return -1;
 	/* Only ever one open segment: seal any older ones (a crash in between). */
 	while (st->nopens > 1) {
@@ -851,7 +875,8 @@ write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
     const struct line_ref *lines, size_t n, char name[128],
     struct fb_error *err)
 {
-	char first[FB_TIME_BUFSZ], comment[160], tmp[160];
+	char first[FB_TIME_BUFSZ], mn[FB_TIME_BUFSZ], mx[FB_TIME_BUFSZ];
+	char comment[160], tmp[160];
 	struct gzw *g;
 	gz_header h;
 	size_t k;
@@ -860,8 +885,10 @@ write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
 	fb_time_format_compact(lines[0].ts, first);
 	snprintf(name, 128, SEG_PREFIX "%s-%08u" SEG_SUFFIX, first, seq);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
-	snprintf(comment, sizeof(comment), HDR_TAG "min=%lld max=%lld records=%zu",
-	    (long long)lines[0].ts, (long long)lines[n - 1].ts, n);
+	fb_time_format(lines[0].ts, mn);
+	fb_time_format(lines[n - 1].ts, mx);
+	snprintf(comment, sizeof(comment), HDR_TAG "min=%s max=%s records=%zu",
+	    mn, mx, n);
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return fb_error_set(err, "out of memory");
 	g->fd = openat(st->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -1006,12 +1033,25 @@ seal(struct fb_store *st, const struct seg *op, struct fb_error *err)
 /*---- Appending ----*/
 
 int
-fb_store_append(struct fb_store *st, struct fb_rec *rec, fb_time_t ts,
-    struct fb_error *err)
+fb_store_append(struct fb_store *st, struct fb_rec *rec, struct fb_error *err)
 {
+	struct fb_span v;
 	struct queued *q;
+	char buf[64];
+	const char *ts;
+	fb_time_t t;
+	long n;
 
-	(void)ts;
+	/* Sealing sorts by ts: a record without one cannot be placed. */
+	if (!fb_rec_raw(rec, "ts", &v)) {
+		fb_error_set(err, "field 'ts' is missing");
+		return 0;
+	}
+	if ((n = fb_json_string(v, buf, sizeof(buf), &ts)) < 0 ||
+	    fb_time_parse_rfc3339(ts, (size_t)n, &t) < 0) {
+		fb_error_set(err, "field 'ts' is not a valid time");
+		return 0;
+	}
 	if (st->qlen + rec->len + 1 > st->qcap) {
 		size_t ncap = (st->qlen + rec->len + 1) * 2;
 		char *p;
@@ -1038,7 +1078,8 @@ fb_store_append(struct fb_store *st, struct fb_rec *rec, fb_time_t ts,
 	memcpy(st->qbuf + st->qlen, rec->line, rec->len);
 	st->qbuf[st->qlen + rec->len] = '\n';
 	st->qlen += rec->len + 1;
-	if (st->qlen >= QUEUE_BYTES)
+	/* Small segments get small batches, so no segment outgrows its limit by much. */
+	if (st->qlen >= QUEUE_BYTES || st->qlen >= st->lim.max_size)
 		return fb_store_commit(st, err) < 0 ? -1 : 1;
 	return 1;
 }
@@ -1246,6 +1287,7 @@ struct src {
 	char *obuf;
 	fb_time_t min;
 	int fd;			/* until the merge opens it */
+	uint64_t limit;		/* read no line that ends past this offset */
 	/* the current record */
 	fb_time_t ts;
 	uint64_t ord;
@@ -1284,6 +1326,8 @@ src_next(struct cat *c, struct src *s)
 	while ((n = fb_reader_next(s->r, &line, &err)) > 0) {
 		fb_time_t ts;
 
+		if (fb_reader_offset(s->r) > s->limit)
+			break;
 		if (line.len == 0)
 			continue;
 		if (line.status != FB_LINE_OK ||
@@ -1369,6 +1413,82 @@ by_min(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/*
+ * Sets up the open segment as a source of the merge, up to its last
+ * complete line.  Appends are usually in time order: then it is streamed
+ * like a sealed segment; otherwise its lines are sorted in memory, which
+ * --max-size bounds.  Returns 1, 0 when there is nothing to read, or -1.
+ */
+static int
+open_source(struct fb_store *st, const struct seg *op, struct src *s,
+    int *damaged, struct fb_error *err)
+{
+	char *bad = NULL;
+	size_t badlen = 0;
+	struct fb_reader *r;
+	struct fb_line line;
+	fb_time_t prev = FB_TIME_MIN, first = FB_TIME_MAX, ts;
+	struct stat sb;
+	int64_t limit;
+	int fd, fd1, sorted = 1;
+
+	s->fd = -1;
+	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;	/* sealed meanwhile: its segment was listed too late */
+	if (fstat(fd, &sb) < 0 || (limit = complete_end(fd, (uint64_t)sb.st_size)) < 0) {
+		close(fd);
+		return fb_error_set(err, "cannot read '%s': %s", op->name,
+		    strerror(errno));
+	}
+	if ((fd1 = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (r = fb_reader_fdopen(fd1, op->name, STORED_LINE_MAX, err)) == NULL) {
+		close(fd);
+		return fd1 < 0 ? fb_error_set(err, "cannot open '%s': %s",
+		    op->name, strerror(errno)) : -1;
+	}
+	while (fb_reader_next(r, &line, err) > 0 &&
+	    fb_reader_offset(r) <= (uint64_t)limit) {
+		if (line.len == 0 || line_ts(st, line.data, line.len, &ts) < 0)
+			continue;
+		if (ts < prev) {
+			sorted = 0;
+			break;
+		}
+		if (first == FB_TIME_MAX)
+			first = ts;
+		prev = ts;
+	}
+	fb_reader_close(r);
+	s->seq = op->seq;
+	s->name = op->name;
+	if (sorted) {
+		s->fd = fd;
+		s->limit = (uint64_t)limit;
+		s->min = first;
+		return 1;
+	}
+	s->obuf = read_range(fd, 0, (size_t)limit, err);
+	close(fd);
+	if (s->obuf == NULL)
+		return -1;
+	s->ol = index_lines(st, s->obuf, (size_t)limit, &s->nol, &bad, &badlen,
+	    err);
+	free(bad);
+	if (s->nol == (size_t)-1) {
+		s->nol = 0;
+		return -1;
+	}
+	if (badlen > 0) {
+		note(st, op->name, "lines that are not records with a valid ts "
+		    "were skipped");
+		*damaged = 1;
+	}
+	if (s->nol > 1)
+		qsort(s->ol, s->nol, sizeof(*s->ol), by_ts);
+	s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
+	return 1;
+}
+
 int
 fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
     int (*fn)(void *arg, const char *line, size_t len), void *arg,
@@ -1376,7 +1496,7 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 {
 	struct cat c = { st, since, until, 0 };
 	struct src *srcs = NULL, **heap = NULL;
-	size_t nsrc = 0, nheap = 0, next = 0, k;
+	size_t nsrc = 0, nheap = 0, next = 0, nalloc = 0, k;
 	int rc = -1;
 
 	/*
@@ -1394,6 +1514,9 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 		fb_error_set(err, "out of memory");
 		goto out;
 	}
+	for (k = 0; k <= st->nsegs; k++)
+		srcs[k].fd = -1;
+	nalloc = st->nsegs + 1;
 	for (k = 0; k < st->nsegs; k++) {
 		struct seg *sg = &st->segs[k];
 		struct fb_error herr;
@@ -1420,42 +1543,21 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 		srcs[nsrc].seq = sg->seq;
 		srcs[nsrc].name = sg->name;
 		srcs[nsrc].min = sg->min;
+		srcs[nsrc].limit = UINT64_MAX;
 		srcs[nsrc++].fd = fd;
 	}
 	if (st->nopens > 0) {
-		const struct seg *op = &st->opens[st->nopens - 1];
-		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
-		struct stat sb;
+		int r = open_source(st, &st->opens[st->nopens - 1], &srcs[nsrc],
+		    &c.damaged, err);
 
-		if (fd >= 0 && fstat(fd, &sb) == 0) {
-			struct src *s = &srcs[nsrc];
-			size_t size = (size_t)sb.st_size;
-
-			s->obuf = read_range(fd, 0, size, err);
-			if (s->obuf == NULL) {
-				close(fd);
-				goto out_unlock;
-			}
-			s->ol = index_lines(st, s->obuf, size, &s->nol,
-			    NULL, NULL, err);
-			if (s->nol == (size_t)-1) {
-				free(s->obuf);
-				close(fd);
-				goto out_unlock;
-			}
-			qsort(s->ol, s->nol, sizeof(*s->ol), by_ts);
-			s->seq = op->seq;
-			s->name = op->name;
-			s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
-			s->fd = -1;
-			nsrc++;
-		}
-		if (fd >= 0)
-			close(fd);
+		if (r < 0)
+			goto out_unlock;
+		nsrc += (size_t)r;
 	}
 	unlock_store(st);
 
-	qsort(srcs, nsrc, sizeof(*srcs), by_min);
+	if (nsrc > 1)
+		qsort(srcs, nsrc, sizeof(*srcs), by_min);
 	for (k = 0; k < nsrc; k++) {
 		int fd = srcs[k].fd;
 
@@ -1481,8 +1583,10 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 		if (nheap == 0)
 			break;
 		s = heap_pop(heap, &nheap);
-		if (fn(arg, s->line, s->len) < 0)
+		if (fn(arg, s->line, s->len) < 0) {
+			fb_error_set(err, "stopped by the reader");
 			goto out;
+		}
 		if (src_next(&c, s))
 			heap_push(heap, &nheap, s);
 	}
@@ -1491,7 +1595,7 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 out_unlock:
 	unlock_store(st);
 out:
-	for (k = 0; srcs != NULL && k < nsrc; k++) {
+	for (k = 0; k < nalloc; k++) {
 		if (srcs[k].r != NULL)
 			fb_reader_close(srcs[k].r);
 		if (srcs[k].fd >= 0)
@@ -1715,7 +1819,7 @@ struct vstate {
 	int idx_ok;
 	uint32_t wm_seq;
 	uint64_t wm_off;
-	long problems;
+	uint64_t cover;		/* lines before this offset (or ordinal) are indexed */
 	uint64_t records, unindexed, bad;
 	fb_time_t last, min, max;
 	int unsorted;
@@ -1745,7 +1849,7 @@ verify_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
 	if (v->records == 0 || ts > v->max)
 		v->max = ts;
 	v->records++;
-	if (v->idx_ok && v->sg->seq <= v->wm_seq &&
+	if (v->idx_ok && ord < v->cover &&
 	    !fb_idx_has(&st->idx, fb_store_key(&st->rec)))
 		v->unindexed++;
 	if (v->salvage) {
@@ -1847,13 +1951,17 @@ fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
 				problems++;
 			}
 		}
-		if (faccessat(st->dirfd, FB_IDX_NAME, F_OK, 0) == 0) {
+		if (!st->idx_open &&
+		    faccessat(st->dirfd, FB_IDX_NAME, F_OK, 0) == 0) {
 			int r = fb_idx_open(&st->idx, st->dirfd, err);
 
 			if (r < 0)
 				note(st, FB_IDX_NAME, "cannot open: %s", err->msg);
 			else
 				st->idx_open = 1;
+		} else if (!st->idx_open && (st->nsegs > 0 || st->nopens > 0)) {
+			note(st, FB_IDX_NAME, "missing; --repair rebuilds it");
+			problems++;
 		}
 	}
 	v.idx_ok = st->idx_open;
@@ -1870,6 +1978,8 @@ fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
 		memset(&v.records, 0, sizeof(v) - offsetof(struct vstate, records));
 		v.sg = sg;
 		v.salvage = repair;
+		/* A segment sealed at or before the watermark is wholly indexed. */
+		v.cover = sg->seq <= v.wm_seq ? UINT64_MAX : 0;
 		if (read_header(st, sg, -1, &serr) < 0) {
 			note(st, sg->name, "%s", serr.msg);
 			damaged = 1;
@@ -1911,15 +2021,13 @@ fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
 		const struct seg *op = &st->opens[st->nopens - 1];
 		uint64_t size = file_size(st, op->name);
 		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
-		struct seg covered = *op;
 		char *buf;
 
 		memset(&v.records, 0, sizeof(v) - offsetof(struct vstate, records));
+		v.sg = op;
 		/* Records past the watermark are not in the index yet; that is fine. */
-		if (v.idx_ok && op->seq == v.wm_seq && v.wm_off < size)
-			size = v.wm_off;
-		covered.seq = op->seq <= v.wm_seq ? 0 : op->seq;
-		v.sg = &covered;
+		v.cover = op->seq < v.wm_seq ? UINT64_MAX :
+		    op->seq == v.wm_seq ? v.wm_off : 0;
 		if (fd >= 0 && (buf = read_range(fd, 0, (size_t)size, err)) != NULL) {
 			each_line_in(st, buf, (size_t)size, verify_line, &v);
 			free(buf);

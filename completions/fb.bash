@@ -1,0 +1,137 @@
+# bash completion for the fb tools                          -*- shell-script -*-
+#
+# Option names come from "TOOL --list-options" and subcommands from
+# "TOOL --list-commands", asked once per command and cached, so the tools
+# and this file cannot drift apart.  bash-completion loads completions by
+# command name: install this file as fb-store and link the other names to it.
+# To complete a new tool, add its name to _fb_tools.
+
+_fb_tools="fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store"
+
+declare -gA _fb_opts_cache _fb_cmds_cache
+
+# _fb_load CMD: fill the caches for CMD.
+_fb_load()
+{
+	[[ -n ${_fb_opts_cache[$1]+set} ]] && return
+	_fb_opts_cache[$1]=$("$1" --list-options 2>/dev/null)
+	_fb_cmds_cache[$1]=$("$1" --list-commands 2>/dev/null)
+}
+
+# _fb_zones: print the time zone names known to the system.
+_fb_zones()
+{
+	local d=/usr/share/zoneinfo
+	[[ -d $d ]] || return
+	find "$d" -type f ! -name '*.*' ! -path "$d/posix/*" \
+	    ! -path "$d/right/*" 2>/dev/null | sed "s|^$d/||"
+}
+
+# _fb_argtype OPT: print what the argument of OPT is, or nothing when OPT
+# takes no argument.
+_fb_argtype()
+{
+	case $1 in
+	-s|--store)
+		echo dir ;;
+	--reject|--rules|--output)
+		echo file ;;
+	--tz)
+		echo zone ;;
+	--channel)
+		echo channel ;;
+	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
+	--format|--key)
+		echo value ;;
+	esac
+}
+
+# _fb_complete_arg TYPE CUR: fill COMPREPLY with candidates for an option
+# argument.
+_fb_complete_arg()
+{
+	local IFS=$'\n'
+	case $1 in
+	dir)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$2")) ;;
+	file)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$2")) ;;
+	zone)
+		COMPREPLY=($(compgen -W "$(_fb_zones)" -- "$2")) ;;
+	channel)
+		COMPREPLY=($(compgen -W "app web miniprogram email hotline
+		    chat weibo douyin review other" -- "$2")) ;;
+	*)
+		COMPREPLY=() ;;
+	esac
+}
+
+_fb()
+{
+	local cmd=$1 cur=${COMP_WORDS[COMP_CWORD]} prev=
+	local i w type sub= endopts=
+	local IFS=$' \t\n'
+
+	COMPREPLY=()
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	_fb_load "$cmd"
+
+	# Find the subcommand, if any, skipping options and their arguments.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		if [[ -n $endopts ]]; then
+			continue
+		elif [[ $w == -- ]]; then
+			endopts=1
+		elif [[ $w == -* ]]; then
+			if [[ $w != *=* && -n $(_fb_argtype "$w") ]]; then
+				# bash splits "--opt=value" into three words
+				[[ ${COMP_WORDS[i + 1]} == = ]] && ((i++))
+				((i++))
+			fi
+		elif [[ -z $sub && -n ${_fb_cmds_cache[$cmd]} ]]; then
+			sub=$w
+		fi
+	done
+
+	if [[ -z $endopts ]]; then
+		# --opt=value, as one word or split at the "=" by bash
+		if [[ $cur == = ]]; then
+			_fb_complete_arg "$(_fb_argtype "$prev")" ""
+			return 0
+		elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+			w=${COMP_WORDS[COMP_CWORD - 2]}
+			_fb_complete_arg "$(_fb_argtype "$w")" "$cur"
+			return 0
+		elif [[ $cur == --*=* ]]; then
+			type=$(_fb_argtype "${cur%%=*}")
+			_fb_complete_arg "$type" "${cur#*=}"
+			return 0
+		fi
+		# --opt value
+		if [[ $prev == -* && $prev != *=* ]]; then
+			type=$(_fb_argtype "$prev")
+			if [[ -n $type ]]; then
+				_fb_complete_arg "$type" "$cur"
+				return 0
+			fi
+		fi
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "${_fb_opts_cache[$cmd]}" -- "$cur"))
+			return 0
+		fi
+		if [[ -z $sub && -n ${_fb_cmds_cache[$cmd]} ]]; then
+			COMPREPLY=($(compgen -W "${_fb_cmds_cache[$cmd]}" -- "$cur"))
+			return 0
+		fi
+	fi
+
+	compopt -o filenames 2>/dev/null
+	IFS=$'\n'
+	COMPREPLY=($(compgen -f -- "$cur"))
+	return 0
+}
+
+complete -F _fb $_fb_tools

@@ -1,0 +1,63 @@
+# fish completion for the fb tools.
+#
+# Option names come from "TOOL --list-options" and subcommands from
+# "TOOL --list-commands", asked once when this file is loaded, for each
+# tool found on PATH.  fish loads completions by command name: install this
+# file as fb-store.fish and link the other names to it.  To complete a new
+# tool, add its name to the list below.
+
+set -q __fb_completions_loaded; and return
+set -g __fb_completions_loaded 1
+
+function __fb_zones
+    set -l dir /usr/share/zoneinfo
+    test -d $dir; or return
+    find $dir -type f -name '[A-Z]*' ! -path "$dir/posix/*" \
+        ! -path "$dir/right/*" 2>/dev/null | string replace -- "$dir/" ''
+end
+
+for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store
+    command -q $tool; or continue
+
+    for opt in ($tool --list-options 2>/dev/null)
+        set -l name (string replace -r -- '^--' '' $opt)
+        switch $name
+            case store
+                complete -c $tool -s s -l $name -x -d 'store directory' \
+                    -a '(__fish_complete_directories (commandline -ct))'
+            case reject
+                complete -c $tool -l $name -r -F -d 'write bad lines to file'
+            case rules output
+                complete -c $tool -l $name -r -F
+            case tz
+                complete -c $tool -l $name -x -d 'time zone' -a '(__fb_zones)'
+            case channel
+                complete -c $tool -l $name -x -d channel \
+                    -a 'app web miniprogram email hotline chat weibo douyin review other'
+            case since until now
+                complete -c $tool -l $name -x -d time
+            case max-age older-than
+                complete -c $tool -l $name -x -d age
+            case max-size max-line
+                complete -c $tool -l $name -x -d size
+            case format key
+                complete -c $tool -l $name -x
+            case quiet
+                complete -c $tool -s q -l $name
+            case verbose
+                complete -c $tool -s v -l $name
+            case help
+                complete -c $tool -s h -l $name
+            case version
+                complete -c $tool -s V -l $name
+            case '*'
+                complete -c $tool -l $name
+        end
+    end
+
+    set -l cmds ($tool --list-commands 2>/dev/null)
+    if set -q cmds[1]
+        complete -c $tool -f -n "not __fish_seen_subcommand_from $cmds" \
+            -a "$cmds"
+    end
+end
