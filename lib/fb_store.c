@@ -69,6 +69,8 @@ struct fb_store {
 	size_t nsegs, segs_cap;
 	struct seg *opens;	/* normally none or one */
 	size_t nopens, opens_cap;
+	struct seg *stale;	/* open segments already sealed */
+	size_t nstale, stale_cap;
 	int ntmp;		/* stray temporary files seen */
 	uint32_t max_seq;
 	int open_fd;		/* the open segment while locked */
@@ -332,14 +334,18 @@ by_seq(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+static const struct seg *sealed_by_seq(const struct fb_store *st,
+    uint32_t seq);
+
 static int
 list_dir(struct fb_store *st, struct fb_error *err)
 {
 	struct dirent *de;
 	DIR *d;
+	size_t k, live;
 	int fd;
 
-	st->nsegs = st->nopens = 0;
+	st->nsegs = st->nopens = st->nstale = 0;
 	st->ntmp = 0;
 	st->max_seq = 0;
 	if ((fd = openat(st->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
@@ -374,6 +380,19 @@ list_dir(struct fb_store *st, struct fb_error *err)
 		qsort(st->segs, st->nsegs, sizeof(*st->segs), by_seq);
 	if (st->nopens > 1)
 		qsort(st->opens, st->nopens, sizeof(*st->opens), by_seq);
+	/*
+	 * An open segment whose sealed copy exists was sealed by a writer
+	 * that died before removing it: readers must not see its records
+	 * twice, and the next writer removes it.
+	 */
+	for (k = 0, live = 0; k < st->nopens; k++) {
+		if (sealed_by_seq(st, st->opens[k].seq) == NULL)
+			st->opens[live++] = st->opens[k];
+		else if (push_seg(&st->stale, &st->nstale, &st->stale_cap,
+		    &st->opens[k]) < 0)
+			return fb_error_set(err, "out of memory");
+	}
+	st->nopens = live;
 	return 0;
 }
 
@@ -765,15 +784,9 @@ recover(struct fb_store *st, struct fb_error *err)
 			close(fd);
 	}
 	/* An open segment whose sealed copy exists was sealed; its removal was lost. */
-	for (k = 0; k < st->nopens; k++)
-		if (sealed_by_seq(st, st->opens[k].seq) != NULL) {
-			unlinkat(st->dirfd, st->opens[k].name, 0);
-			memmove(&st->opens[k], &st->opens[k + 1],
-			    (st->nopens - k - 1) * sizeof(*st->opens));
-			st->nopens--;
-			k--;
+	for (k = 0; k < st->nstale; k++)
+		if (unlinkat(st->dirfd, st->stale[k].name, 0) == 0)
 			repairs++;
-		}
 	if (st->nopens > 0 && (rc = repair_torn_tail(st,
 	    &st->opens[st->nopens - 1], err)) != 0) {
 		if (rc < 0)
@@ -1281,13 +1294,14 @@ scan_sealed(struct fb_store *st, const struct seg *sg,
 struct src {
 	uint32_t seq;
 	const char *name;
-	struct fb_reader *r;	/* a sealed segment */
-	struct line_ref *ol;	/* or the open segment, sorted in memory */
-	size_t nol, pos;
-	char *obuf;
-	fb_time_t min;
-	int fd;			/* until the merge opens it */
+	fb_time_t min;		/* its first time, to start it no earlier */
+	int fd;			/* the open segment's, held from the snapshot */
 	uint64_t limit;		/* read no line that ends past this offset */
+	struct fb_reader *r;	/* streaming: a sealed or sorted open segment */
+	struct line_ref *ol;	/* or an unsorted open segment's lines, sorted */
+	size_t nol, pos;
+	char *buf;		/* the line read back from 'fd' */
+	size_t bufcap;
 	/* the current record */
 	fb_time_t ts;
 	uint64_t ord;
@@ -1301,6 +1315,43 @@ struct cat {
 	int damaged;
 };
 
+/* Reads the next record of 's' from its sorted line table; 1, or 0 when done. */
+static int
+src_next_table(struct cat *c, struct src *s)
+{
+	while (s->pos < s->nol) {
+		struct line_ref *l = &s->ol[s->pos++];
+		ssize_t n;
+
+		if (l->ts < c->since || l->ts >= c->until)
+			continue;
+		if (l->len + 1 > s->bufcap) {
+			char *p = realloc(s->buf, l->len + 1);
+
+			if (p == NULL) {
+				note(c->st, s->name, "out of memory");
+				c->damaged = 1;
+				return 0;
+			}
+			s->buf = p;
+			s->bufcap = l->len + 1;
+		}
+		n = pread(s->fd, s->buf, l->len, (off_t)l->off);
+		if (n != (ssize_t)l->len) {
+			note(c->st, s->name, "cannot read: %s",
+			    n < 0 ? strerror(errno) : "file shrank");
+			c->damaged = 1;
+			return 0;
+		}
+		s->ts = l->ts;
+		s->ord = l->ord;
+		s->line = s->buf;
+		s->len = l->len;
+		return 1;
+	}
+	return 0;
+}
+
 /* Advances 's' to its next record in the window; returns 1, or 0 when done. */
 static int
 src_next(struct cat *c, struct src *s)
@@ -1309,20 +1360,10 @@ src_next(struct cat *c, struct src *s)
 	struct fb_line line;
 	int n;
 
-	if (s->r == NULL) {
-		while (s->pos < s->nol) {
-			struct line_ref *l = &s->ol[s->pos++];
-
-			if (l->ts < c->since || l->ts >= c->until)
-				continue;
-			s->ts = l->ts;
-			s->ord = l->ord;
-			s->line = s->obuf + l->off;
-			s->len = l->len;
-			return 1;
-		}
+	if (s->ol != NULL)
+		return src_next_table(c, s);
+	if (s->r == NULL)
 		return 0;
-	}
 	while ((n = fb_reader_next(s->r, &line, &err)) > 0) {
 		fb_time_t ts;
 
@@ -1339,7 +1380,7 @@ src_next(struct cat *c, struct src *s)
 		}
 		if (ts < c->since)
 			continue;
-		/* Sealed segments are sorted: nothing later is in the window. */
+		/* Segments read this way are sorted: nothing later is in the window. */
 		if (ts >= c->until)
 			break;
 		s->ts = ts;
@@ -1354,8 +1395,36 @@ src_next(struct cat *c, struct src *s)
 	}
 	fb_reader_close(s->r);
 	s->r = NULL;
-	s->nol = 0;
 	return 0;
+}
+
+/*
+ * Opens 's' when the merge reaches it: sealed segments are opened only
+ * then, so the number of open files follows the segments that overlap in
+ * time, not the length of the window.
+ */
+static int
+src_start(struct cat *c, struct src *s)
+{
+	struct fb_error err;
+	int fd = s->fd;
+
+	if (s->ol != NULL)
+		return src_next(c, s);
+	if (fd < 0 && (fd = openat(c->st->dirfd, s->name, O_RDONLY |
+	    O_CLOEXEC)) < 0) {
+		note(c->st, s->name, "cannot open: %s%s", strerror(errno),
+		    errno == ENOENT ? " (pruned or repaired meanwhile?)" : "");
+		c->damaged = 1;
+		return 0;
+	}
+	s->fd = -1;
+	if ((s->r = fb_reader_fdopen(fd, s->name, STORED_LINE_MAX, &err)) == NULL) {
+		note(c->st, s->name, "%s", err.msg);
+		c->damaged = 1;
+		return 0;
+	}
+	return src_next(c, s);
 }
 
 static int
@@ -1414,17 +1483,78 @@ by_min(const void *a, const void *b)
 }
 
 /*
+ * Reads the times and places of the open segment's lines for sorting:
+ * 32 bytes a record, the text stays on disk.  Returns 0 or -1.
+ */
+static int
+table_lines(struct fb_store *st, struct src *s, int *damaged,
+    struct fb_error *err)
+{
+	struct fb_reader *r;
+	struct fb_line line;
+	size_t cap = 0;
+	int fd, n, bad = 0;
+
+	if ((fd = openat(st->dirfd, s->name, O_RDONLY | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open '%s': %s", s->name,
+		    strerror(errno));
+	if ((r = fb_reader_fdopen(fd, s->name, STORED_LINE_MAX, err)) == NULL)
+		return -1;
+	while ((n = fb_reader_next(r, &line, err)) > 0) {
+		uint64_t end = fb_reader_offset(r);
+		fb_time_t ts;
+
+		if (end > s->limit)
+			break;
+		if (line.len == 0)
+			continue;
+		if (line_ts(st, line.data, line.len, &ts) < 0) {
+			bad++;
+			continue;
+		}
+		if (s->nol == cap) {
+			struct line_ref *q;
+
+			cap = cap ? cap * 2 : 1024;
+			if ((q = realloc(s->ol, cap * sizeof(*q))) == NULL) {
+				fb_reader_close(r);
+				return fb_error_set(err, "out of memory");
+			}
+			s->ol = q;
+		}
+		/* Every line here ends in '\n' (the limit says so). */
+		s->ol[s->nol] = (struct line_ref){ ts, (size_t)(end - line.raw_len - 1),
+		    line.len, (size_t)(end - line.raw_len - 1) };
+		s->nol++;
+	}
+	fb_reader_close(r);
+	if (n < 0)
+		return -1;
+	if (bad > 0) {
+		note(st, s->name, "%d lines that are not records with a valid ts "
+		    "were skipped", bad);
+		*damaged = 1;
+	}
+	if (s->nol > 1)
+		qsort(s->ol, s->nol, sizeof(*s->ol), by_ts);
+	if (s->ol == NULL)
+		s->ol = malloc(sizeof(*s->ol));	/* marks the table mode */
+	s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
+	return s->ol == NULL ? fb_error_set(err, "out of memory") : 0;
+}
+
+/*
  * Sets up the open segment as a source of the merge, up to its last
- * complete line.  Appends are usually in time order: then it is streamed
- * like a sealed segment; otherwise its lines are sorted in memory, which
- * --max-size bounds.  Returns 1, 0 when there is nothing to read, or -1.
+ * complete line, holding it open so a seal cannot take it away.  Appends
+ * are usually in time order: then it is streamed like a sealed segment;
+ * otherwise a table of its lines' times and offsets is sorted and the
+ * lines are read back one by one.  Returns 1, 0 when there is nothing to
+ * read, or -1.
  */
 static int
 open_source(struct fb_store *st, const struct seg *op, struct src *s,
     int *damaged, struct fb_error *err)
 {
-	char *bad = NULL;
-	size_t badlen = 0;
 	struct fb_reader *r;
 	struct fb_line line;
 	fb_time_t prev = FB_TIME_MIN, first = FB_TIME_MAX, ts;
@@ -1432,7 +1562,6 @@ open_source(struct fb_store *st, const struct seg *op, struct src *s,
 	int64_t limit;
 	int fd, fd1, sorted = 1;
 
-	s->fd = -1;
 	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;	/* sealed meanwhile: its segment was listed too late */
 	if (fstat(fd, &sb) < 0 || (limit = complete_end(fd, (uint64_t)sb.st_size)) < 0) {
@@ -1461,31 +1590,11 @@ open_source(struct fb_store *st, const struct seg *op, struct src *s,
 	fb_reader_close(r);
 	s->seq = op->seq;
 	s->name = op->name;
-	if (sorted) {
-		s->fd = fd;
-		s->limit = (uint64_t)limit;
-		s->min = first;
-		return 1;
-	}
-	s->obuf = read_range(fd, 0, (size_t)limit, err);
-	close(fd);
-	if (s->obuf == NULL)
+	s->fd = fd;
+	s->limit = (uint64_t)limit;
+	s->min = first;
+	if (!sorted && table_lines(st, s, damaged, err) < 0)
 		return -1;
-	s->ol = index_lines(st, s->obuf, (size_t)limit, &s->nol, &bad, &badlen,
-	    err);
-	free(bad);
-	if (s->nol == (size_t)-1) {
-		s->nol = 0;
-		return -1;
-	}
-	if (badlen > 0) {
-		note(st, op->name, "lines that are not records with a valid ts "
-		    "were skipped");
-		*damaged = 1;
-	}
-	if (s->nol > 1)
-		qsort(s->ol, s->nol, sizeof(*s->ol), by_ts);
-	s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
 	return 1;
 }
 
@@ -1500,51 +1609,41 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 	int rc = -1;
 
 	/*
-	 * Under the shared lock, pick the segments and open them, so a
-	 * prune or seal that follows cannot take them away mid-read; the
-	 * open segment is read up to its last complete line.
+	 * Under the shared lock, pick the segments of the window from their
+	 * names and headers, and take hold of the open segment up to its
+	 * last complete line.
 	 */
 	if (lock_store(st, LOCK_SH, err) < 0)
 		return -1;
 	if (list_dir(st, err) < 0)
-		goto out;
+		goto out_unlock;
 	srcs = calloc(st->nsegs + 1, sizeof(*srcs));
 	heap = calloc(st->nsegs + 1, sizeof(*heap));
 	if (srcs == NULL || heap == NULL) {
 		fb_error_set(err, "out of memory");
-		goto out;
+		goto out_unlock;
 	}
-	for (k = 0; k <= st->nsegs; k++)
-		srcs[k].fd = -1;
 	nalloc = st->nsegs + 1;
+	for (k = 0; k < nalloc; k++)
+		srcs[k].fd = -1;
 	for (k = 0; k < st->nsegs; k++) {
 		struct seg *sg = &st->segs[k];
 		struct fb_error herr;
-		int fd;
 
 		/* The name gives the first time: later segments are out by name alone. */
 		if (sg->first >= until)
 			continue;
-		if ((fd = openat(st->dirfd, sg->name, O_RDONLY | O_CLOEXEC)) < 0) {
-			note(st, sg->name, "cannot open: %s", strerror(errno));
-			c.damaged = 1;
-			continue;
-		}
-		if (read_header(st, sg, fd, &herr) < 0) {
+		if (read_header(st, sg, -1, &herr) < 0) {
 			note(st, sg->name, "%s", herr.msg);
 			c.damaged = 1;
-			close(fd);
 			continue;
 		}
-		if (sg->max < since || sg->min >= until) {
-			close(fd);
+		if (sg->max < since || sg->min >= until)
 			continue;
-		}
 		srcs[nsrc].seq = sg->seq;
 		srcs[nsrc].name = sg->name;
 		srcs[nsrc].min = sg->min;
-		srcs[nsrc].limit = UINT64_MAX;
-		srcs[nsrc++].fd = fd;
+		srcs[nsrc++].limit = UINT64_MAX;
 	}
 	if (st->nopens > 0) {
 		int r = open_source(st, &st->opens[st->nopens - 1], &srcs[nsrc],
@@ -1558,25 +1657,17 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 
 	if (nsrc > 1)
 		qsort(srcs, nsrc, sizeof(*srcs), by_min);
-	for (k = 0; k < nsrc; k++) {
-		int fd = srcs[k].fd;
-
-		srcs[k].fd = -1;
-		if (fd >= 0 && (srcs[k].r = fb_reader_fdopen(fd, srcs[k].name,
-		    STORED_LINE_MAX, err)) == NULL)
-			goto out;
-	}
 	/*
-	 * A k-way merge that opens a segment only once the output reaches
-	 * its first time, so memory follows the segments that overlap, not
-	 * the size of the store.
+	 * A k-way merge that starts a segment only once the output reaches
+	 * its first time, so memory and open files follow the segments that
+	 * overlap, not the size of the store.
 	 */
 	for (;;) {
 		struct src *s;
 
 		while (next < nsrc && (nheap == 0 ||
 		    srcs[next].min <= heap[0]->ts)) {
-			if (src_next(&c, &srcs[next]))
+			if (src_start(&c, &srcs[next]))
 				heap_push(heap, &nheap, &srcs[next]);
 			next++;
 		}
@@ -1601,7 +1692,7 @@ out:
 		if (srcs[k].fd >= 0)
 			close(srcs[k].fd);
 		free(srcs[k].ol);
-		free(srcs[k].obuf);
+		free(srcs[k].buf);
 	}
 	free(srcs);
 	free(heap);
@@ -1925,12 +2016,11 @@ fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
 			note(st, st->dir, "%d leftover temporary files", st->ntmp);
 			problems++;
 		}
-		for (k = 0; k < st->nopens; k++)
-			if (sealed_by_seq(st, st->opens[k].seq) != NULL) {
-				note(st, st->opens[k].name, "sealed copy exists; "
-				    "the open segment should be gone");
-				problems++;
-			}
+		for (k = 0; k < st->nstale; k++) {
+			note(st, st->stale[k].name, "sealed copy exists; "
+			    "the open segment should be gone");
+			problems++;
+		}
 		if (st->nopens > 1) {
 			note(st, st->dir, "%zu open segments", st->nopens);
 			problems++;
@@ -2077,6 +2167,7 @@ fb_store_close(struct fb_store *st)
 	fb_rec_release(&st->rec);
 	free(st->segs);
 	free(st->opens);
+	free(st->stale);
 	free(st->qbuf);
 	free(st->q);
 	free(st->dir);

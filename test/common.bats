@@ -8,14 +8,33 @@
 
 load helper
 
+# tools_dir: where the binaries under test are: the first directory on
+# PATH holding an fb-* tool (make check puts bin/, or build/san/bin under
+# SANITIZE, first), else bin/. The test driver fb-passthru is no tool.
+tools_dir() {
+	local d f
+	local -a dirs
+	IFS=: read -ra dirs <<< "$PATH"
+	for d in "${dirs[@]}"; do
+		for f in "$d"/fb-*; do
+			if [[ -x $f && ${f##*/} != fb-passthru ]]; then
+				printf '%s\n' "$d"
+				return
+			fi
+		done
+	done
+	printf '%s\n' "$FB_ROOT/bin"
+}
+
 setup() {
 	common_setup
-	tools=()
 	local f
-	for f in "$FB_ROOT"/bin/fb-*; do
-		[[ -x $f ]] && tools+=("${f##*/}")
+	tools=()
+	bindir=$(tools_dir)
+	for f in "$bindir"/fb-*; do
+		[[ -x $f && ${f##*/} != fb-passthru ]] && tools+=("${f##*/}")
 	done
-	((${#tools[@]} > 0)) || fail "no fb-* binaries in $FB_ROOT/bin (run make)"
+	((${#tools[@]} > 0)) || fail "no fb-* binaries in $bindir (run make)"
 	errs=()
 }
 
@@ -27,8 +46,14 @@ usage_block() {
 	    { on = 0 }' <<< "$1"
 }
 
-@test "bin/ holds fb-store" {
-	[[ -x $FB_ROOT/bin/fb-store ]]
+@test "the binaries under test include fb-store, and PATH finds those" {
+	[[ -x $bindir/fb-store ]] || fail "no fb-store in $bindir"
+	local t
+	for t in "${tools[@]}"; do
+		[[ $(command -v "$t") == "$bindir/$t" ]] ||
+		    errs+=("$t: PATH finds $(command -v "$t"), not $bindir/$t")
+	done
+	fail_if_errors
 }
 
 @test "--help and -h: usage on stdout only, exit 0" {

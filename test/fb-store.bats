@@ -13,6 +13,9 @@ CONC_N=${FB_TEST_CONC_N:-3000}
 BIG_N=${FB_TEST_BIG_N:-1000000}
 SMALL_N=10000
 RSS_SLACK_KB=$((16 * 1024))
+# ASan keeps freed blocks in quarantine and pads every allocation, so a
+# sanitized build's peak RSS says less; the plain run holds the real limit.
+[[ -n ${FB_TEST_SANITIZE:-} ]] && RSS_SLACK_KB=$((40 * 1024))
 
 setup() {
 	common_setup
@@ -273,6 +276,97 @@ quarantine_copy() {
 	assert_equal "$(ids out | paste -sd ' ')" "f1"
 }
 
+@test "times count to the millisecond: within one, records keep their append order" {
+	{
+		echo '{"id":"u3","ts":"2026-11-22T02:15:00.250001Z"}'
+		echo '{"id":"u2","ts":"2026-11-22T02:15:00.2500001Z"}'
+		echo '{"id":"u1","ts":"2026-11-22T02:15:00.25Z"}'
+		echo '{"id":"u0","ts":"2026-11-22T02:15:00.249Z"}'
+	} > in
+	run -0 store append in
+	run -0 --separate-stderr to_file out store cat
+	assert_equal "$(ids out | paste -sd ' ')" "u0 u3 u2 u1"
+	run -0 store rotate
+	run -0 --separate-stderr to_file out store cat
+	assert_equal "$(ids out | paste -sd ' ')" "u0 u3 u2 u1"
+	run -0 --separate-stderr to_file out store cat --since 2026-11-22T02:15:00.2500005Z
+	assert_equal "$(ids out | paste -sd ' ')" "u3 u2 u1"
+}
+
+@test "a ts or an id nested in another field, or inside a string, is not the record's" {
+	{
+		echo '{"meta":{"ts":"2026-11-22T02:15:00Z"},"id":"n1"}'
+		echo '{"text":"\"ts\":\"2026-11-22T02:15:00Z\"","id":"n2"}'
+		echo '{"a":["ts","2026-11-22T02:15:00Z"],"id":"n3"}'
+	} > nots
+	run -1 --separate-stderr store append nots
+	assert_equal "$stderr" "fb-store: nots:1: field 'ts' is missing"$'\n'"fb-store: nots:2: field 'ts' is missing"$'\n'"fb-store: nots:3: field 'ts' is missing"
+	# every record carries customer.id; --dedup must key on the top-level id
+	{
+		echo '{"customer":{"id":"c1"},"id":"fb-1","ts":"2026-11-22T02:15:00Z"}'
+		echo '{"customer":{"id":"c1"},"id":"fb-2","ts":"2026-11-22T02:16:00Z"}'
+		echo '{"customer":{"id":"fb-1"},"ts":"2026-11-22T02:17:00Z","id":"fb-3"}'
+		echo '{"customer":{"id":"c2"},"ts":"2026-11-22T02:18:00Z","id":"fb-1"}'
+	} > nested
+	run -0 --separate-stderr store append --dedup nested
+	assert_equal "$stderr" "fb-store: dropped 1 duplicate records"
+	run -0 --separate-stderr to_file out store cat
+	head -n 3 nested > want
+	cmp out want
+}
+
+@test "a record of 10 MB (with --max-line 20M) is stored and read back whole" {
+	{
+		printf '{"id":"huge","ts":"2026-11-22T02:15:00Z","text":"'
+		head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' h
+		printf '"}\n'
+		mkrec small 2026-11-22T02:16:00Z
+	} > in
+	run -0 --separate-stderr store append --max-line 20M in
+	run -0 --separate-stderr to_file out store cat
+	cmp out in
+	run -0 store rotate
+	run -0 --separate-stderr to_file out store cat
+	cmp out in
+	run -0 --separate-stderr store verify
+}
+
+@test "a store path that is not a directory is a fatal error, exit 2" {
+	touch afile
+	mkrec a 2026-11-22T02:15:00Z > a
+	run -2 --separate-stderr fb-store -s afile append a
+	assert_regex "$stderr" "'afile'"
+	run -2 --separate-stderr fb-store -s afile cat
+	assert_regex "$stderr" "'afile'"
+}
+
+@test "an unknown --tz is a usage error, exit 2" {
+	mkdir -p "$S"
+	run -2 --separate-stderr store cat --tz Mars/Olympus --since 2026-11-21
+	assert_output ""
+	assert_regex "$stderr" "'Mars/Olympus'"
+}
+
+@test "cat keeps few files open: many sealed segments read under ulimit -n 32" {
+	local i n=${FB_TEST_MANY_SEGS:-60}
+	for ((i = 1; i <= n; i++)); do
+		gen_records 10 "s$i" $((1795313700 + i * 86400))
+	done > all
+	# one segment per day of records
+	for ((i = 1; i <= n; i++)); do
+		sed -n "$((i * 10 - 9)),$((i * 10))p" all |
+		    fb-store -s "$S" append || fail "append $i"
+		fb-store -s "$S" rotate || fail "rotate $i"
+	done
+	assert_equal "$(sealed | wc -l)" "$n"
+	run -0 --separate-stderr bash -c 'ulimit -n 32 && fb-store -s "$1" cat > out' _ "$S"
+	assert_equal "$stderr" ""
+	cmp out all
+	run -0 --separate-stderr bash -c 'ulimit -n 32 && fb-store -s "$1" cat --since 2026-12-01 > out' _ "$S"
+	in_window all 2026-12-01T00:00:00Z "" | cmp - out
+	run -0 --separate-stderr bash -c 'ulimit -n 32 && fb-store -s "$1" verify' _ "$S"
+}
+
 @test "sealed (rotate) and open segments are merged in ts order" {
 	gen_records 300 a 1795313700 shuffle > a
 	gen_records 300 b 1795313730 shuffle > b
@@ -286,6 +380,20 @@ quarantine_copy() {
 	assert_equal "$stderr" ""
 	cat a b | sort_by_ts > want
 	cmp out want
+}
+
+@test "--max-size seals within one append, each segment just past the limit" {
+	local f size
+	gen_records 200 a 1795313700 shuffle > a
+	run -0 --separate-stderr store append --max-size 1k a
+	(($(sealed | wc -l) >= 10)) || fail "$(sealed | wc -l) sealed segments"
+	for f in $(sealed); do
+		size=$(zcat "$S/$f" | wc -c)
+		((size >= 1024 && size < 1024 + 100)) ||
+		    fail "$f holds $size bytes, want 1024 plus at most one record"
+	done
+	run -0 --separate-stderr to_file out store cat
+	sort_by_ts a | cmp - out
 }
 
 @test "--max-size 1k seals many segments; cat merges them all in order" {
@@ -555,6 +663,34 @@ check_window() {
 	mkdir -p "$S"
 	run -2 --separate-stderr store prune
 	assert_output ""
+}
+
+@test "append of a missing file: cannot open message, exit 2" {
+	run -2 --separate-stderr store append nosuch.ndjson
+	assert_output ""
+	assert_regex "$stderr" "^fb-store: cannot open 'nosuch.ndjson': No such file or directory"
+}
+
+@test "cat and stats into /dev/full: write error, exit 2" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	gen_records 50000 a > a
+	run -0 store append a
+	run -2 --separate-stderr to_file /dev/full store cat
+	assert_equal "$stderr" "fb-store: write error: No space left on device"
+	run -2 --separate-stderr to_file /dev/full store stats
+	assert_equal "$stderr" "fb-store: write error: No space left on device"
+}
+
+@test "cat into a closed pipe: write error, exit 2" {
+	gen_records 100000 a > a
+	run -0 store append a
+	run -0 store rotate
+	run -0 --separate-stderr bash -c '
+		env --default-signal=PIPE fb-store -s "$1" cat 2> err |
+		    head -c 10 > /dev/null
+		echo "${PIPESTATUS[0]}"' _ "$S"
+	assert_output 2
+	assert_equal "$(cat err)" "fb-store: write error: Broken pipe"
 }
 
 @test "golden: bad-since" {
@@ -868,6 +1004,109 @@ skip_window() {
 	run -0 --separate-stderr store verify
 }
 
+@test "crash safety with --dedup: appending every batch again after the crashes gives each record once" {
+	local i pid rc t0 t1 span delay runs=$(((CRASH_RUNS + 1) / 2))
+	for ((i = 1; i <= runs; i++)); do
+		gen_records "$CRASH_BATCH" "d$i" $((1795313700 + i * 7)) shuffle > "batch$i"
+	done
+	t0=$(date +%s%N)
+	fb-store -s "$BATS_TEST_TMPDIR/calibrate" append --dedup --max-size 4k batch1
+	t1=$(date +%s%N)
+	span=$(((t1 - t0) * 3 / 2 / 1000))
+	((span >= 10000)) || span=10000
+	for ((i = 1; i <= runs; i++)); do
+		fb-store -s "$S" append --dedup --max-size 4k "batch$i" 2>> crash.err 3>&- &
+		pid=$!
+		delay=$(((RANDOM * 32768 + RANDOM) % span))
+		sleep "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
+		kill -9 "$pid" 2> /dev/null || true
+		rc=0
+		wait "$pid" || rc=$?
+		echo "run $i: delay ${delay}us exit $rc" >> runs.log
+	done
+	echo "# $runs runs: $(grep -c 'exit 0$' runs.log) finished, $(grep -vc 'exit 0$' runs.log) killed" >&3
+	cat batch* > all
+	run --separate-stderr store append --dedup all
+	((status == 0)) || fail "append --dedup after the crashes: exit $status: $stderr"
+	run -0 --separate-stderr to_file out store cat
+	valid_lines out
+	sort out > out.sorted
+	sort all > all.sorted
+	cmp out.sorted all.sorted
+	run --separate-stderr store verify
+	if ((status != 0)); then
+		run -1 --separate-stderr store verify --repair
+		run -0 --separate-stderr store verify
+	fi
+	run -0 --separate-stderr store append --dedup all
+	assert_equal "$stderr" "fb-store: dropped $(lines all) duplicate records"
+}
+
+@test "crash safety: rotate killed by SIGKILL at random moments loses and duplicates nothing" {
+	local i pid rc t0 t1 span delay runs=$(((CRASH_RUNS + 1) / 2))
+	local batch=$((CRASH_BATCH * 10))
+	: > all
+	gen_records "$batch" cal > cal
+	fb-store -s "$BATS_TEST_TMPDIR/calibrate" append cal
+	t0=$(date +%s%N)
+	fb-store -s "$BATS_TEST_TMPDIR/calibrate" rotate
+	t1=$(date +%s%N)
+	span=$(((t1 - t0) * 2 / 1000))
+	((span >= 5000)) || span=5000
+	for ((i = 1; i <= runs; i++)); do
+		gen_records "$batch" "r$i" $((1795313700 + i * 7)) shuffle > "batch$i"
+		cat "batch$i" >> all
+		# an acknowledged batch, then a rotate that may die mid-seal
+		fb-store -s "$S" append "batch$i" 2>> crash.err ||
+		    fail "append $i: exit $?"
+		fb-store -s "$S" rotate 2>> crash.err 3>&- &
+		pid=$!
+		delay=$(((RANDOM * 32768 + RANDOM) % span))
+		sleep "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
+		kill -9 "$pid" 2> /dev/null || true
+		rc=0
+		wait "$pid" || rc=$?
+		echo "run $i: delay ${delay}us exit $rc" >> runs.log
+	done
+	echo "# $runs rotates: $(grep -c 'exit 0$' runs.log) finished, $(grep -vc 'exit 0$' runs.log) killed" >&3
+	sort all > all.sorted
+	run -0 --separate-stderr to_file out store cat
+	valid_lines out
+	sort out | cmp - all.sorted
+	run --separate-stderr store verify
+	if ((status != 0)); then
+		run -1 --separate-stderr store verify --repair
+		run -0 --separate-stderr store verify
+		run -0 --separate-stderr to_file out store cat
+		sort out | cmp - all.sorted
+	fi
+	run -0 --separate-stderr store rotate
+	run -0 --separate-stderr to_file out store cat
+	sort out | cmp - all.sorted
+}
+
+@test "concurrent appenders with --dedup of the same records store each once" {
+	local w pids=() rc
+	gen_records "$CONC_N" same 1795313700 shuffle > in
+	mkdir -p "$S"
+	for ((w = 1; w <= CONC_WRITERS; w++)); do
+		fb-store -s "$S" append --dedup --max-size 64k in 2> "err$w" 3>&- &
+		pids+=($!)
+	done
+	for ((w = 1; w <= CONC_WRITERS; w++)); do
+		rc=0
+		wait "${pids[w - 1]}" || rc=$?
+		((rc == 0)) || fail "appender $w: exit $rc: $(cat "err$w")"
+	done
+	run -0 --separate-stderr to_file out store cat
+	sort_by_ts in | cmp - out
+	# between them, the appenders dropped all but one copy
+	cat err* | sed -n 's/^fb-store: dropped \([0-9]*\) duplicate records$/\1/p' |
+	    awk '{ n += $1 } END { print n + 0 }' > dropped
+	assert_equal "$(cat dropped)" "$(((CONC_WRITERS - 1) * CONC_N))"
+	run -0 --separate-stderr store verify
+}
+
 @test "concurrent appenders are serialised: the union, no torn or mixed line" {
 	local w pid pids=() rc n=0
 	: > all
@@ -919,6 +1158,31 @@ skip_window() {
 	run -0 --separate-stderr bash -o pipefail -c \
 	    '/usr/bin/time -f %M -o rss.small fb-store -s small cat | wc -l'
 	assert_output "$SMALL_N"
+	big=$(tail -n 1 rss.big)
+	small=$(tail -n 1 rss.small)
+	echo "# peak RSS: $big KB for $BIG_N records, $small KB for $SMALL_N" >&3
+	((big - small < RSS_SLACK_KB)) ||
+	    fail "peak RSS $big KB for $BIG_N records vs $small KB for $SMALL_N"
+}
+
+@test "cat runs in constant memory when the open segment is out of order: $BIG_N records vs $SMALL_N" {
+	local big small late='{"id":"late","ts":"2020-01-01T00:00:00Z","text":"late"}'
+	# in ts order, then one late record: the open segment is not sorted
+	run -0 --separate-stderr bash -o pipefail -c \
+	    "$(declare -f gen_records); gen_records $BIG_N big | fb-store -s big append"
+	run -0 --separate-stderr fb-store -s big append <<< "$late"
+	run -0 --separate-stderr bash -o pipefail -c \
+	    "$(declare -f gen_records); gen_records $SMALL_N small | fb-store -s small append"
+	run -0 --separate-stderr fb-store -s small append <<< "$late"
+	# the first line and the count
+	run -0 --separate-stderr bash -o pipefail -c \
+	    '/usr/bin/time -f %M -o rss.big fb-store -s big cat |
+		awk "NR == 1 { print } END { print NR }"'
+	assert_output "$late"$'\n'"$((BIG_N + 1))"
+	run -0 --separate-stderr bash -o pipefail -c \
+	    '/usr/bin/time -f %M -o rss.small fb-store -s small cat |
+		awk "NR == 1 { print } END { print NR }"'
+	assert_output "$late"$'\n'"$((SMALL_N + 1))"
 	big=$(tail -n 1 rss.big)
 	small=$(tail -n 1 rss.small)
 	echo "# peak RSS: $big KB for $BIG_N records, $small KB for $SMALL_N" >&3
@@ -1256,4 +1520,127 @@ spoil_open_line() {
 	zcat "$S/$(sealed)" > seg
 	cmp seg a
 	run -0 --separate-stderr store verify
+}
+
+# ---------------------------------------------------------------- EXAMPLES
+# Each EXAMPLES snippet of fb-store(1), and the fb-store ones of fb-ndjson(5).
+
+@test "fb-store(1) example: the crontab line stores an inbox once, bad lines aside" {
+	mkdir in
+	gen_records 30 inbox1 > in/a.ndjson
+	{
+		gen_records 20 inbox2 $((1795313700 + 86400))
+		printf '{"id":"broken",\n'
+	} > in/b.ndjson
+	run -1 --separate-stderr fb-store -q append --dedup --reject "$PWD/rej.ndjson" in/a.ndjson in/b.ndjson
+	[[ $stderr =~ ^fb-store:\ in/b\.ndjson:21:\ invalid\ JSON ]] || fail "stderr: $stderr"
+	[[ $stderr != *dropped* ]]
+	printf '{"id":"broken",\n' > want.rej
+	cmp rej.ndjson want.rej
+	# the next hour: the same files again, and one new
+	gen_records 10 inbox3 $((1795313700 + 2 * 86400)) > in/c.ndjson
+	run -1 --separate-stderr fb-store -q append --dedup --reject "$PWD/rej.ndjson" in/*
+	[[ $stderr != *dropped* ]]
+	grep -qxF '{"id":"broken",' rej.ndjson
+	run -0 --separate-stderr to_file out fb-store cat
+	head -n 20 in/b.ndjson > b20
+	cat in/a.ndjson b20 in/c.ndjson > want
+	cmp out want
+}
+
+@test "fb-store(1) example: count the last seven days per channel" {
+	local now
+	now=$(date +%s)
+	{
+		printf '{"id":"e1","ts":"%s","channel":"app"}\n' "$(iso $((now - 10 * 86400)))"
+		printf '{"id":"e2","ts":"%s","channel":"web"}\n' "$(iso $((now - 3 * 86400)))"
+		printf '{"id":"e3","ts":"%s","channel":"app"}\n' "$(iso $((now - 2 * 86400)))"
+		printf '{"id":"e4","ts":"%s","channel":"app"}\n' "$(iso $((now - 3600)))"
+	} > in
+	run -0 fb-store append in
+	run -0 --separate-stderr bash -o pipefail -c \
+	    'fb-store cat --since -7d | jq -r .channel | sort | uniq -c'
+	assert_equal "$(sed 's/^ *//' <<< "$output")" $'2 app\n1 web'
+}
+
+@test "fb-store(1) example: ids of low-rated feedback from the first week of November, Beijing time" {
+	{
+		echo '{"id":"a","ts":"2026-10-31T16:30:00Z","rating":1}'
+		echo '{"id":"b","ts":"2026-10-31T15:30:00Z","rating":1}'
+		echo '{"id":"c","ts":"2026-11-07T15:59:59Z","rating":2}'
+		echo '{"id":"d","ts":"2026-11-07T16:00:00Z","rating":1}'
+		echo '{"id":"e","ts":"2026-11-03T00:00:00Z","rating":5}'
+		echo '{"id":"f","ts":"2026-11-03T00:00:00Z"}'
+		echo '{"type":"event","id":"a","event":"resolved","ts":"2026-11-02T00:00:00Z"}'
+	} > in
+	run -0 fb-store append in
+	cat > example.sh <<'SH'
+fb-store cat --since 2026-11-01 --until 2026-11-08 --tz Asia/Shanghai |
+    jq -r 'select(.rating != null and .rating <= 2) | .id'
+SH
+	run -0 --separate-stderr bash -o pipefail example.sh
+	assert_output $'a\nc'
+}
+
+@test "fb-store(1) example: prune half a year, first looking at what would go" {
+	local now m old=()
+	now=$(date +%s)
+	for m in 2020-01-10 2020-02-10; do
+		gen_records 20 "p$m" "$(epoch "${m}T00:00:00Z")" > "p$m"
+		run -0 fb-store append "p$m"
+		run -0 fb-store rotate
+	done
+	mapfile -t old < <(sealed var/fb)
+	gen_records 20 recent $((now - 86400)) > recent
+	run -0 fb-store append recent
+	run -0 fb-store rotate
+	assert_equal "$(sealed var/fb | wc -l)" 3
+	run -0 --separate-stderr fb-store prune --older-than 180d --dry-run
+	[[ $stderr == *"${old[0]}"* && $stderr == *"${old[1]}"* ]] || fail "stderr: $stderr"
+	assert_equal "$(sealed var/fb | wc -l)" 3
+	run -0 --separate-stderr fb-store prune --older-than 180d
+	assert_equal "$stderr" "fb-store: pruned 2 segments (40 records)"
+	run -0 --separate-stderr to_file out fb-store cat
+	cmp out recent
+}
+
+@test "fb-store(1) example: verify after a power cut, repair what can be repaired" {
+	gen_records 40 a > a
+	run -0 fb-store -s "$S" append a
+	printf '{"id":"cut","ts":"2026-11-22T0' >> "$S/$(openseg)"
+	run -1 --separate-stderr bash -c 'fb-store -s "$1" verify || fb-store -s "$1" verify --repair' _ "$S"
+	run -0 --separate-stderr fb-store -s "$S" verify
+	run -0 --separate-stderr to_file out fb-store -s "$S" cat
+	cmp out a
+}
+
+@test "fb-store(1) example: zcat reads a sealed segment without fb-store" {
+	gen_records 40 a 1795313700 dec > a
+	run -0 fb-store append a
+	run -0 fb-store rotate
+	run -0 --separate-stderr bash -o pipefail -c 'zcat var/fb/feedback-*.ndjson.gz | head -3'
+	assert_output "$(sort_by_ts a | head -n 3)"
+}
+
+@test "fb-ndjson(5) example: store a lifecycle event made with jq" {
+	cat > example.sh <<'SH'
+jq -nc --arg ts "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    '{type:"event",id:"fb-3f9a0c21b7e4",event:"resolved",
+      ts:$ts,agent:"a17"}' | fb-store append
+SH
+	run -0 --separate-stderr bash -o pipefail example.sh
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr fb-store cat
+	assert_regex "$output" '^\{"type":"event","id":"fb-3f9a0c21b7e4","event":"resolved","ts":"[0-9T:-]+Z","agent":"a17"\}$'
+}
+
+@test "fb-ndjson(5) example: the rejected items of a file, and why" {
+	gen_records 6 ok > in.ndjson
+	printf '{"id":"x77","ts":"2026-11-22T02:15:00Z",X}\n' >> in.ndjson
+	gen_records 2 ok2 $((1795313700 + 3600)) >> in.ndjson
+	run -1 --separate-stderr fb-store append --reject bad.ndjson in.ndjson
+	[[ $stderr =~ ^fb-store:\ in\.ndjson:7:\ invalid\ JSON\ at\ byte\ 41:\ .+$ ]] ||
+	    fail "stderr: $stderr"
+	run -0 --separate-stderr cat bad.ndjson
+	assert_output '{"id":"x77","ts":"2026-11-22T02:15:00Z",X}'
 }
