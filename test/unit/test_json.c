@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fb.h"
+#include "capture.h"
 #include "tap.h"
 
 /*---- Helpers ----*/
@@ -55,28 +56,11 @@ scan_exact(const char *s, size_t len, struct fb_error *err)
 static char *
 pretty(const char *s, int *rc, size_t *n)
 {
-	char path[] = "/tmp/fb-unit-json-XXXXXX", *buf;
 	struct fb_out out;
-	off_t size;
-	int fd = mkstemp(path);
 
-	if (fd < 0)
-		abort();
-	unlink(path);
-	fb_out_init(&out, fd);
+	capture_open(&out);
 	*rc = fb_json_write_pretty(&out, s, strlen(s));
-	if (fb_out_flush(&out) < 0)
-		*rc = -1;
-	fb_out_release(&out);
-	size = lseek(fd, 0, SEEK_END);
-	if (size < 0 || (buf = malloc((size_t)size + 1)) == NULL)
-		abort();
-	if (pread(fd, buf, (size_t)size, 0) != (ssize_t)size)
-		abort();
-	buf[size] = '\0';
-	*n = (size_t)size;
-	close(fd);
-	return buf;
+	return capture_close(&out, rc, n);
 }
 
 static const char *

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fb.h"
+#include "capture.h"
 #include "tap.h"
 
 /* A record whose fields exercise what must survive a rewrite byte for byte. */
@@ -47,26 +48,13 @@ parse(struct fb_rec *rec, const char *s, struct fb_error *err)
 static char *
 out_of(struct fb_rec *rec, int flags)
 {
-	char path[] = "/tmp/fb-unit-rec-XXXXXX", *buf;
 	struct fb_out out;
-	off_t size;
-	int fd = mkstemp(path), rc;
+	char *buf;
+	int rc;
 
-	if (fd < 0)
-		abort();
-	unlink(path);
-	fb_out_init(&out, fd);
+	capture_open(&out);
 	rc = fb_rec_write(rec, &out, flags);
-	if (fb_out_flush(&out) < 0)
-		rc = -1;
-	fb_out_release(&out);
-	size = lseek(fd, 0, SEEK_END);
-	if (size < 0 || (buf = malloc((size_t)size + 1)) == NULL)
-		abort();
-	if (pread(fd, buf, (size_t)size, 0) != (ssize_t)size)
-		abort();
-	buf[size] = '\0';
-	close(fd);
+	buf = capture_close(&out, &rc, NULL);
 	if (rc < 0) {
 		free(buf);
 		return NULL;
