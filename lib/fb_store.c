@@ -34,61 +34,9 @@
 #include "fb_store_int.h"
 
 #define QUEUE_BYTES (1024 * 1024)	/* records written per lock */
-#define SEG_PREFIX "feedback-"
-#define SEG_SUFFIX ".ndjson.gz"
-#define OPEN_PREFIX "open-"
-#define OPEN_SUFFIX ".ndjson"
-#define QUARANTINE "quarantine"
-#define HDR_TAG "fb-store 1 "
-#define STORED_LINE_MAX ((size_t)1 << 30)
 
-struct seg {
-	uint32_t seq;
-	char name[128];
-	fb_time_t first;	/* sealed: from the name */
-	int64_t created;	/* open: epoch seconds, from the name */
-	int hdr_ok;		/* the header comment below was read */
-	fb_time_t min, max;
-	uint64_t records;
-};
-
-struct queued {
-	size_t off, len;
-	struct fb_key key;
-};
-
-struct fb_store {
-	char *dir;
-	int dirfd, lockfd, flags, locked;
-	struct fb_store_limits lim;
-	fb_store_note_fn *note;
-	void *note_arg;
-	struct fb_idx idx;
-	int idx_open;
-	struct seg *segs;	/* sealed, by seq */
-	size_t nsegs, segs_cap;
-	struct seg *opens;	/* normally none or one */
-	size_t nopens, opens_cap;
-	struct seg *stale;	/* open segments already sealed */
-	size_t nstale, stale_cap;
-	int ntmp;		/* stray temporary files seen */
-	uint32_t max_seq;
-	int open_fd;		/* the open segment while locked */
-	uint64_t open_size;
-	char *qbuf;
-	size_t qlen, qcap;
-	struct queued *q;
-	size_t nq, nq_cap;
-	uint64_t dropped;
-	struct fb_rec rec;	/* for reading stored lines */
-};
-
-static void
-note(struct fb_store *st, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-note(struct fb_store *st, const char *name, const char *fmt, ...)
+void
+fb_store_note(struct fb_store *st, const char *name, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -129,8 +77,8 @@ fb_store_key(struct fb_rec *rec)
 }
 
 /* The ts of a stored line; returns 0, or -1 when the line is not a record with one. */
-static int
-line_ts(struct fb_store *st, const char *line, size_t len, fb_time_t *ts)
+int
+fb_store_line_ts(struct fb_store *st, const char *line, size_t len, fb_time_t *ts)
 {
 	struct fb_span v;
 	char buf[64];
@@ -176,8 +124,8 @@ write_all(int fd, const char *p, size_t len)
 }
 
 /* Reads bytes [off, off+len) of 'fd' into a new buffer (NUL-terminated). */
-static char *
-read_range(int fd, uint64_t off, size_t len, struct fb_error *err)
+char *
+fb_store_read_range(int fd, uint64_t off, size_t len, struct fb_error *err)
 {
 	char *buf = malloc(len + 1);
 	size_t got = 0;
@@ -203,8 +151,8 @@ read_range(int fd, uint64_t off, size_t len, struct fb_error *err)
 	return buf;
 }
 
-static int
-ensure_quarantine(struct fb_store *st, struct fb_error *err)
+int
+fb_store_ensure_quarantine(struct fb_store *st, struct fb_error *err)
 {
 	if (mkdirat(st->dirfd, QUARANTINE, 0755) < 0 && errno != EEXIST)
 		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
@@ -220,7 +168,7 @@ quarantine_bytes(struct fb_store *st, const char *name, const char *data,
 	char path[256];
 	int fd;
 
-	if (ensure_quarantine(st, err) < 0)
+	if (fb_store_ensure_quarantine(st, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), QUARANTINE "/%s", name);
 	fd = openat(st->dirfd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
@@ -334,11 +282,8 @@ by_seq(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-static const struct seg *sealed_by_seq(const struct fb_store *st,
-    uint32_t seq);
-
-static int
-list_dir(struct fb_store *st, struct fb_error *err)
+int
+fb_store_list(struct fb_store *st, struct fb_error *err)
 {
 	struct dirent *de;
 	DIR *d;
@@ -386,7 +331,7 @@ list_dir(struct fb_store *st, struct fb_error *err)
 	 * twice, and the next writer removes it.
 	 */
 	for (k = 0, live = 0; k < st->nopens; k++) {
-		if (sealed_by_seq(st, st->opens[k].seq) == NULL)
+		if (fb_store_sealed_by_seq(st, st->opens[k].seq) == NULL)
 			st->opens[live++] = st->opens[k];
 		else if (push_seg(&st->stale, &st->nstale, &st->stale_cap,
 		    &st->opens[k]) < 0)
@@ -396,8 +341,8 @@ list_dir(struct fb_store *st, struct fb_error *err)
 	return 0;
 }
 
-static const struct seg *
-sealed_by_seq(const struct fb_store *st, uint32_t seq)
+const struct seg *
+fb_store_sealed_by_seq(const struct fb_store *st, uint32_t seq)
 {
 	size_t lo = 0, hi = st->nsegs;
 
@@ -417,8 +362,8 @@ sealed_by_seq(const struct fb_store *st, uint32_t seq)
 /*---- Sealed segment headers ----*/
 
 /* Reads the time range and count from a sealed segment's gzip header. */
-static int
-read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
+int
+fb_store_read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
     struct fb_error *err)
 {
 	unsigned char b[1024];
@@ -534,8 +479,8 @@ fail:
 	return NULL;
 }
 
-static int
-lock_store(struct fb_store *st, int how, struct fb_error *err)
+int
+fb_store_lock(struct fb_store *st, int how, struct fb_error *err)
 {
 	if (st->lockfd < 0)
 		return 0;	/* a read-only store nobody writes to */
@@ -547,8 +492,8 @@ lock_store(struct fb_store *st, int how, struct fb_error *err)
 	return 0;
 }
 
-static void
-unlock_store(struct fb_store *st)
+void
+fb_store_unlock(struct fb_store *st)
 {
 	if (st->open_fd >= 0) {
 		close(st->open_fd);
@@ -561,10 +506,6 @@ unlock_store(struct fb_store *st)
 
 /*---- Recovery and the index ----*/
 
-static int scan_sealed(struct fb_store *st, const struct seg *sg,
-    int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
-    void *arg, struct fb_error *err);
-
 static int
 index_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
     void *arg)
@@ -575,15 +516,15 @@ index_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
 	(void)ord;
 	if (fb_idx_add(&st->idx, st->dirfd, line_key(st, line, len), seq,
 	    &err) < 0) {
-		note(st, FB_IDX_NAME, "%s", err.msg);
+		fb_store_note(st, FB_IDX_NAME, "%s", err.msg);
 		return -1;
 	}
 	return 0;
 }
 
 /* Calls 'fn' on each complete line of 'buf' [0, len) with its byte offset. */
-static int
-each_line_in(struct fb_store *st, const char *buf, size_t len,
+int
+fb_store_each_line(struct fb_store *st, const char *buf, size_t len,
     int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
     void *arg)
 {
@@ -612,17 +553,17 @@ index_open_from(struct fb_store *st, const struct seg *op, uint64_t from,
 	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
 		return fb_error_set(err, "cannot open '%s': %s", op->name,
 		    strerror(errno));
-	buf = read_range(fd, from, (size_t)(size - from), err);
+	buf = fb_store_read_range(fd, from, (size_t)(size - from), err);
 	close(fd);
 	if (buf == NULL)
 		return -1;
-	rc = each_line_in(st, buf, (size_t)(size - from), index_line, &seq);
+	rc = fb_store_each_line(st, buf, (size_t)(size - from), index_line, &seq);
 	free(buf);
 	return rc < 0 ? fb_error_set(err, "cannot index '%s'", op->name) : 0;
 }
 
-static uint64_t
-file_size(struct fb_store *st, const char *name)
+uint64_t
+fb_store_file_size(struct fb_store *st, const char *name)
 {
 	struct stat sb;
 
@@ -630,8 +571,8 @@ file_size(struct fb_store *st, const char *name)
 }
 
 /* Brings the index up to the data: after a crash it may lag, never lead. */
-static int
-catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
+int
+fb_store_catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 {
 	struct fb_idx_hdr *h;
 	uint32_t wm_seq;
@@ -643,7 +584,7 @@ catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 		uint64_t expect = 0;
 
 		for (k = 0; k < st->nsegs; k++)
-			if (read_header(st, &st->segs[k], -1, NULL) == 0)
+			if (fb_store_read_header(st, &st->segs[k], -1, NULL) == 0)
 				expect += st->segs[k].records;
 		if (fb_idx_rewrite(&st->idx, st->dirfd, expect + 4096, NULL,
 		    NULL, err) < 0)
@@ -660,11 +601,11 @@ catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 		/* A segment sealed at the watermark was indexed before sealing. */
 		if (seq <= wm_seq)
 			continue;
-		if (scan_sealed(st, &st->segs[k], index_line, &seq, err) < 0)
+		if (fb_store_scan_sealed(st, &st->segs[k], index_line, &seq, err) < 0)
 			return -1;
 	}
 	if (op != NULL) {
-		size = file_size(st, op->name);
+		size = fb_store_file_size(st, op->name);
 		if (index_open_from(st, op, op->seq == wm_seq ? wm_off : 0, size,
 		    err) < 0)
 			return -1;
@@ -677,8 +618,8 @@ catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 }
 
 /* The offset just past the last '\n' of the first 'size' bytes of 'fd', or -1. */
-static int64_t
-complete_end(int fd, uint64_t size)
+int64_t
+fb_store_complete_end(int fd, uint64_t size)
 {
 	uint64_t end = size;
 
@@ -703,7 +644,7 @@ repair_torn_tail(struct fb_store *st, const struct seg *op,
     struct fb_error *err)
 {
 	char qname[192], *tail;
-	uint64_t size = file_size(st, op->name), keep;
+	uint64_t size = fb_store_file_size(st, op->name), keep;
 	char c;
 	int fd;
 
@@ -722,7 +663,7 @@ repair_torn_tail(struct fb_store *st, const struct seg *op,
 		return 0;
 	}
 	{
-		int64_t end = complete_end(fd, size);
+		int64_t end = fb_store_complete_end(fd, size);
 
 		if (end < 0) {
 			close(fd);
@@ -730,7 +671,7 @@ repair_torn_tail(struct fb_store *st, const struct seg *op,
 		}
 		keep = (uint64_t)end;
 	}
-	if ((tail = read_range(fd, keep, (size_t)(size - keep), err)) == NULL) {
+	if ((tail = fb_store_read_range(fd, keep, (size_t)(size - keep), err)) == NULL) {
 		close(fd);
 		return -1;
 	}
@@ -747,13 +688,11 @@ repair_torn_tail(struct fb_store *st, const struct seg *op,
 	}
 	free(tail);
 	close(fd);
-	note(st, NULL, "repaired torn tail of '%s': %llu bytes moved to "
+	fb_store_note(st, NULL, "repaired torn tail of '%s': %llu bytes moved to "
 	    QUARANTINE "/%s", op->name, (unsigned long long)(size - keep),
 	    qname);
 	return 1;
 }
-
-static int seal(struct fb_store *st, const struct seg *op, struct fb_error *err);
 
 /*
  * Puts the store in order after whatever crash came before, under the
@@ -761,13 +700,13 @@ static int seal(struct fb_store *st, const struct seg *op, struct fb_error *err)
  * a torn tail goes to quarantine, the index catches up.  Returns the
  * number of repairs made, or -1.
  */
-static int
-recover(struct fb_store *st, struct fb_error *err)
+int
+fb_store_recover(struct fb_store *st, struct fb_error *err)
 {
 	int repairs = 0, rc, created;
 	size_t k;
 
-	if (list_dir(st, err) < 0)
+	if (fb_store_list(st, err) < 0)
 		return -1;
 	if (st->ntmp > 0) {
 		DIR *d;
@@ -805,30 +744,30 @@ recover(struct fb_store *st, struct fb_error *err)
 		st->idx_open = 1;
 	}
 	if (created && (st->nsegs > 0 || st->nopens > 0)) {
-		if (catch_up(st, 1, err) < 0)
+		if (fb_store_catch_up(st, 1, err) < 0)
 			return -1;
-		note(st, FB_IDX_NAME, "missing or damaged; rebuilt from the "
+		fb_store_note(st, FB_IDX_NAME, "missing or damaged; rebuilt from the "
 		    "segments");
 		repairs++;
-	} else if (catch_up(st, 0, err) < 0)
+	} else if (fb_store_catch_up(st, 0, err) < 0)
 		return -1;
 	/* Only ever one open segment: seal any older ones (a crash in between). */
 	while (st->nopens > 1) {
-		if (seal(st, &st->opens[0], err) < 0)
+		if (fb_store_seal(st, &st->opens[0], err) < 0)
 			return -1;
-		if (list_dir(st, err) < 0)
+		if (fb_store_list(st, err) < 0)
 			return -1;
 	}
 	return repairs;
 }
 
-static int
-writer_begin(struct fb_store *st, struct fb_error *err)
+int
+fb_store_writer_begin(struct fb_store *st, struct fb_error *err)
 {
-	if (lock_store(st, LOCK_EX, err) < 0)
+	if (fb_store_lock(st, LOCK_EX, err) < 0)
 		return -1;
-	if (recover(st, err) < 0) {
-		unlock_store(st);
+	if (fb_store_recover(st, err) < 0) {
+		fb_store_unlock(st);
 		return -1;
 	}
 	return 0;
@@ -836,13 +775,9 @@ writer_begin(struct fb_store *st, struct fb_error *err)
 
 /*---- Sealing ----*/
 
-struct line_ref {
-	fb_time_t ts;
-	size_t off, len, ord;
-};
 
-static int
-by_ts(const void *a, const void *b)
+int
+fb_store_by_ts(const void *a, const void *b)
 {
 	const struct line_ref *x = a, *y = b;
 
@@ -883,8 +818,8 @@ gzw_feed(struct gzw *g, const void *data, size_t len, int flush)
  * name in 'name'.  The file appears under its final name only complete
  * and synced.
  */
-static int
-write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
+int
+fb_store_write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
     const struct line_ref *lines, size_t n, char name[128],
     struct fb_error *err)
 {
@@ -953,8 +888,8 @@ out:
  * Splits 'buf' into lines with their times; lines that are not records
  * with a ts are appended to 'bad' (as text) when it is not NULL.
  */
-static struct line_ref *
-index_lines(struct fb_store *st, const char *buf, size_t len, size_t *nlines,
+struct line_ref *
+fb_store_index_lines(struct fb_store *st, const char *buf, size_t len, size_t *nlines,
     char **bad, size_t *badlen, struct fb_error *err)
 {
 	struct line_ref *lines = NULL;
@@ -965,7 +900,7 @@ index_lines(struct fb_store *st, const char *buf, size_t len, size_t *nlines,
 		size_t l = (size_t)(nl - p);
 		fb_time_t ts;
 
-		if (l > 0 && line_ts(st, p, l, &ts) == 0) {
+		if (l > 0 && fb_store_line_ts(st, p, l, &ts) == 0) {
 			if (n == cap) {
 				struct line_ref *q;
 
@@ -997,23 +932,23 @@ oom:
 	return NULL;
 }
 
-static int
-seal(struct fb_store *st, const struct seg *op, struct fb_error *err)
+int
+fb_store_seal(struct fb_store *st, const struct seg *op, struct fb_error *err)
 {
 	struct line_ref *lines;
 	char name[128], *buf, *bad = NULL;
 	size_t n, badlen = 0;
-	uint64_t size = file_size(st, op->name);
+	uint64_t size = fb_store_file_size(st, op->name);
 	int fd, rc = 0;
 
 	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
 		return fb_error_set(err, "cannot open '%s': %s", op->name,
 		    strerror(errno));
-	buf = read_range(fd, 0, (size_t)size, err);
+	buf = fb_store_read_range(fd, 0, (size_t)size, err);
 	close(fd);
 	if (buf == NULL)
 		return -1;
-	lines = index_lines(st, buf, (size_t)size, &n, &bad, &badlen, err);
+	lines = fb_store_index_lines(st, buf, (size_t)size, &n, &bad, &badlen, err);
 	if (n == (size_t)-1) {
 		free(buf);
 		free(bad);
@@ -1026,12 +961,12 @@ seal(struct fb_store *st, const struct seg *op, struct fb_error *err)
 		if (quarantine_bytes(st, qname, bad, badlen, err) < 0)
 			rc = -1;
 		else
-			note(st, op->name, "lines without a valid ts moved to "
+			fb_store_note(st, op->name, "lines without a valid ts moved to "
 			    QUARANTINE "/%s", qname);
 	}
 	if (rc == 0 && n > 0) {
-		qsort(lines, n, sizeof(*lines), by_ts);
-		rc = write_sealed(st, op->seq, buf, lines, n, name, err);
+		qsort(lines, n, sizeof(*lines), fb_store_by_ts);
+		rc = fb_store_write_sealed(st, op->seq, buf, lines, n, name, err);
 	}
 	if (rc == 0 && (unlinkat(st->dirfd, op->name, 0) < 0 ||
 	    fsync(st->dirfd) < 0))
@@ -1133,7 +1068,7 @@ open_segment(struct fb_store *st, struct fb_error *err)
 		if (st->open_fd < 0)
 			return fb_error_set(err, "cannot open '%s': %s", op->name,
 			    strerror(errno));
-		st->open_size = file_size(st, op->name);
+		st->open_size = fb_store_file_size(st, op->name);
 		return 0;
 	}
 	seq = st->idx.hdr->next_seq > st->max_seq ? st->idx.hdr->next_seq :
@@ -1168,7 +1103,7 @@ flush_queue(struct fb_store *st, struct fb_error *err)
 
 	if (st->nq == 0)
 		return 0;
-	if (writer_begin(st, err) < 0)
+	if (fb_store_writer_begin(st, err) < 0)
 		return -1;
 	if (st->flags & FB_STORE_DEDUP) {
 		while (cap < st->nq * 2)
@@ -1222,7 +1157,7 @@ flush_queue(struct fb_store *st, struct fb_error *err)
 	    fb_time_now() / 1000 - op->created >= st->lim.max_age / 1000) {
 		close(st->open_fd);
 		st->open_fd = -1;
-		if (seal(st, op, err) < 0)
+		if (fb_store_seal(st, op, err) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -1231,7 +1166,7 @@ out:
 	free(ks.used);
 	st->nq = 0;
 	st->qlen = 0;
-	unlock_store(st);
+	fb_store_unlock(st);
 	return rc;
 }
 
@@ -1252,11 +1187,11 @@ fb_store_rotate(struct fb_store *st, struct fb_error *err)
 {
 	int rc = 0;
 
-	if (writer_begin(st, err) < 0)
+	if (fb_store_writer_begin(st, err) < 0)
 		return -1;
 	if (st->nopens > 0)
-		rc = seal(st, &st->opens[st->nopens - 1], err);
-	unlock_store(st);
+		rc = fb_store_seal(st, &st->opens[st->nopens - 1], err);
+	fb_store_unlock(st);
 	return rc;
 }
 
@@ -1266,8 +1201,8 @@ fb_store_rotate(struct fb_store *st, struct fb_error *err)
  * Calls 'fn' on each line of sealed segment 'sg'.  A damaged segment
  * reports its damage in 'err' and returns -1 after the lines before it.
  */
-static int
-scan_sealed(struct fb_store *st, const struct seg *sg,
+int
+fb_store_scan_sealed(struct fb_store *st, const struct seg *sg,
     int (*fn)(struct fb_store *, const char *, size_t, uint64_t, void *),
     void *arg, struct fb_error *err)
 {
@@ -1290,874 +1225,12 @@ scan_sealed(struct fb_store *st, const struct seg *sg,
 	return n;
 }
 
-/* One input of the time-ordered merge in fb_store_cat(). */
-struct src {
-	uint32_t seq;
-	const char *name;
-	fb_time_t min;		/* its first time, to start it no earlier */
-	int fd;			/* the open segment's, held from the snapshot */
-	uint64_t limit;		/* read no line that ends past this offset */
-	struct fb_reader *r;	/* streaming: a sealed or sorted open segment */
-	struct line_ref *ol;	/* or an unsorted open segment's lines, sorted */
-	size_t nol, pos;
-	char *buf;		/* the line read back from 'fd' */
-	size_t bufcap;
-	/* the current record */
-	fb_time_t ts;
-	uint64_t ord;
-	const char *line;
-	size_t len;
-};
-
-struct cat {
-	struct fb_store *st;
-	fb_time_t since, until;
-	int damaged;
-};
-
-/* Reads the next record of 's' from its sorted line table; 1, or 0 when done. */
-static int
-src_next_table(struct cat *c, struct src *s)
-{
-	while (s->pos < s->nol) {
-		struct line_ref *l = &s->ol[s->pos++];
-		ssize_t n;
-
-		if (l->ts < c->since || l->ts >= c->until)
-			continue;
-		if (l->len + 1 > s->bufcap) {
-			char *p = realloc(s->buf, l->len + 1);
-
-			if (p == NULL) {
-				note(c->st, s->name, "out of memory");
-				c->damaged = 1;
-				return 0;
-			}
-			s->buf = p;
-			s->bufcap = l->len + 1;
-		}
-		n = pread(s->fd, s->buf, l->len, (off_t)l->off);
-		if (n != (ssize_t)l->len) {
-			note(c->st, s->name, "cannot read: %s",
-			    n < 0 ? strerror(errno) : "file shrank");
-			c->damaged = 1;
-			return 0;
-		}
-		s->ts = l->ts;
-		s->ord = l->ord;
-		s->line = s->buf;
-		s->len = l->len;
-		return 1;
-	}
-	return 0;
-}
-
-/* Advances 's' to its next record in the window; returns 1, or 0 when done. */
-static int
-src_next(struct cat *c, struct src *s)
-{
-	struct fb_error err;
-	struct fb_line line;
-	int n;
-
-	if (s->ol != NULL)
-		return src_next_table(c, s);
-	if (s->r == NULL)
-		return 0;
-	while ((n = fb_reader_next(s->r, &line, &err)) > 0) {
-		fb_time_t ts;
-
-		if (fb_reader_offset(s->r) > s->limit)
-			break;
-		if (line.len == 0)
-			continue;
-		if (line.status != FB_LINE_OK ||
-		    line_ts(c->st, line.data, line.len, &ts) < 0) {
-			note(c->st, s->name, "line %lu is not a record with a "
-			    "valid ts", line.pos.line);
-			c->damaged = 1;
-			continue;
-		}
-		if (ts < c->since)
-			continue;
-		/* Segments read this way are sorted: nothing later is in the window. */
-		if (ts >= c->until)
-			break;
-		s->ts = ts;
-		s->ord = line.pos.line;
-		s->line = line.data;
-		s->len = line.len;
-		return 1;
-	}
-	if (n < 0) {
-		note(c->st, s->name, "%s", err.msg);
-		c->damaged = 1;
-	}
-	fb_reader_close(s->r);
-	s->r = NULL;
-	return 0;
-}
-
-/*
- * Opens 's' when the merge reaches it: sealed segments are opened only
- * then, so the number of open files follows the segments that overlap in
- * time, not the length of the window.
- */
-static int
-src_start(struct cat *c, struct src *s)
-{
-	struct fb_error err;
-	int fd = s->fd;
-
-	if (s->ol != NULL)
-		return src_next(c, s);
-	if (fd < 0 && (fd = openat(c->st->dirfd, s->name, O_RDONLY |
-	    O_CLOEXEC)) < 0) {
-		note(c->st, s->name, "cannot open: %s%s", strerror(errno),
-		    errno == ENOENT ? " (pruned or repaired meanwhile?)" : "");
-		c->damaged = 1;
-		return 0;
-	}
-	s->fd = -1;
-	if ((s->r = fb_reader_fdopen(fd, s->name, STORED_LINE_MAX, &err)) == NULL) {
-		note(c->st, s->name, "%s", err.msg);
-		c->damaged = 1;
-		return 0;
-	}
-	return src_next(c, s);
-}
-
-static int
-src_less(const struct src *a, const struct src *b)
-{
-	if (a->ts != b->ts)
-		return a->ts < b->ts;
-	if (a->seq != b->seq)
-		return a->seq < b->seq;
-	return a->ord < b->ord;
-}
-
-static void
-heap_push(struct src **heap, size_t *n, struct src *s)
-{
-	size_t i = (*n)++;
-
-	while (i > 0 && src_less(s, heap[(i - 1) / 2])) {
-		heap[i] = heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	heap[i] = s;
-}
-
-static struct src *
-heap_pop(struct src **heap, size_t *n)
-{
-	struct src *top = heap[0], *last = heap[--(*n)];
-	size_t i = 0;
-
-	for (;;) {
-		size_t l = 2 * i + 1, m = l;
-
-		if (l >= *n)
-			break;
-		if (l + 1 < *n && src_less(heap[l + 1], heap[l]))
-			m = l + 1;
-		if (!src_less(heap[m], last))
-			break;
-		heap[i] = heap[m];
-		i = m;
-	}
-	if (*n > 0)
-		heap[i] = last;
-	return top;
-}
-
-static int
-by_min(const void *a, const void *b)
-{
-	const struct src *x = a, *y = b;
-
-	if (x->min != y->min)
-		return x->min < y->min ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/*
- * Reads the times and places of the open segment's lines for sorting:
- * 32 bytes a record, the text stays on disk.  Returns 0 or -1.
- */
-static int
-table_lines(struct fb_store *st, struct src *s, int *damaged,
-    struct fb_error *err)
-{
-	struct fb_reader *r;
-	struct fb_line line;
-	size_t cap = 0;
-	int fd, n, bad = 0;
-
-	if ((fd = openat(st->dirfd, s->name, O_RDONLY | O_CLOEXEC)) < 0)
-		return fb_error_set(err, "cannot open '%s': %s", s->name,
-		    strerror(errno));
-	if ((r = fb_reader_fdopen(fd, s->name, STORED_LINE_MAX, err)) == NULL)
-		return -1;
-	while ((n = fb_reader_next(r, &line, err)) > 0) {
-		uint64_t end = fb_reader_offset(r);
-		fb_time_t ts;
-
-		if (end > s->limit)
-			break;
-		if (line.len == 0)
-			continue;
-		if (line_ts(st, line.data, line.len, &ts) < 0) {
-			bad++;
-			continue;
-		}
-		if (s->nol == cap) {
-			struct line_ref *q;
-
-			cap = cap ? cap * 2 : 1024;
-			if ((q = realloc(s->ol, cap * sizeof(*q))) == NULL) {
-				fb_reader_close(r);
-				return fb_error_set(err, "out of memory");
-			}
-			s->ol = q;
-		}
-		/* Every line here ends in '\n' (the limit says so). */
-		s->ol[s->nol] = (struct line_ref){ ts, (size_t)(end - line.raw_len - 1),
-		    line.len, (size_t)(end - line.raw_len - 1) };
-		s->nol++;
-	}
-	fb_reader_close(r);
-	if (n < 0)
-		return -1;
-	if (bad > 0) {
-		note(st, s->name, "%d lines that are not records with a valid ts "
-		    "were skipped", bad);
-		*damaged = 1;
-	}
-	if (s->nol > 1)
-		qsort(s->ol, s->nol, sizeof(*s->ol), by_ts);
-	if (s->ol == NULL)
-		s->ol = malloc(sizeof(*s->ol));	/* marks the table mode */
-	s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
-	return s->ol == NULL ? fb_error_set(err, "out of memory") : 0;
-}
-
-/*
- * Sets up the open segment as a source of the merge, up to its last
- * complete line, holding it open so a seal cannot take it away.  Appends
- * are usually in time order: then it is streamed like a sealed segment;
- * otherwise a table of its lines' times and offsets is sorted and the
- * lines are read back one by one.  Returns 1, 0 when there is nothing to
- * read, or -1.
- */
-static int
-open_source(struct fb_store *st, const struct seg *op, struct src *s,
-    int *damaged, struct fb_error *err)
-{
-	struct fb_reader *r;
-	struct fb_line line;
-	fb_time_t prev = FB_TIME_MIN, first = FB_TIME_MAX, ts;
-	struct stat sb;
-	int64_t limit;
-	int fd, fd1, sorted = 1;
-
-	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;	/* sealed meanwhile: its segment was listed too late */
-	if (fstat(fd, &sb) < 0 || (limit = complete_end(fd, (uint64_t)sb.st_size)) < 0) {
-		close(fd);
-		return fb_error_set(err, "cannot read '%s': %s", op->name,
-		    strerror(errno));
-	}
-	if ((fd1 = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    (r = fb_reader_fdopen(fd1, op->name, STORED_LINE_MAX, err)) == NULL) {
-		close(fd);
-		return fd1 < 0 ? fb_error_set(err, "cannot open '%s': %s",
-		    op->name, strerror(errno)) : -1;
-	}
-	while (fb_reader_next(r, &line, err) > 0 &&
-	    fb_reader_offset(r) <= (uint64_t)limit) {
-		if (line.len == 0 || line_ts(st, line.data, line.len, &ts) < 0)
-			continue;
-		if (ts < prev) {
-			sorted = 0;
-			break;
-		}
-		if (first == FB_TIME_MAX)
-			first = ts;
-		prev = ts;
-	}
-	fb_reader_close(r);
-	s->seq = op->seq;
-	s->name = op->name;
-	s->fd = fd;
-	s->limit = (uint64_t)limit;
-	s->min = first;
-	if (!sorted && table_lines(st, s, damaged, err) < 0)
-		return -1;
-	return 1;
-}
-
-int
-fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
-    int (*fn)(void *arg, const char *line, size_t len), void *arg,
-    struct fb_error *err)
-{
-	struct cat c = { st, since, until, 0 };
-	struct src *srcs = NULL, **heap = NULL;
-	size_t nsrc = 0, nheap = 0, next = 0, nalloc = 0, k;
-	int rc = -1;
-
-	/*
-	 * Under the shared lock, pick the segments of the window from their
-	 * names and headers, and take hold of the open segment up to its
-	 * last complete line.
-	 */
-	if (lock_store(st, LOCK_SH, err) < 0)
-		return -1;
-	if (list_dir(st, err) < 0)
-		goto out_unlock;
-	srcs = calloc(st->nsegs + 1, sizeof(*srcs));
-	heap = calloc(st->nsegs + 1, sizeof(*heap));
-	if (srcs == NULL || heap == NULL) {
-		fb_error_set(err, "out of memory");
-		goto out_unlock;
-	}
-	nalloc = st->nsegs + 1;
-	for (k = 0; k < nalloc; k++)
-		srcs[k].fd = -1;
-	for (k = 0; k < st->nsegs; k++) {
-		struct seg *sg = &st->segs[k];
-		struct fb_error herr;
-
-		/* The name gives the first time: later segments are out by name alone. */
-		if (sg->first >= until)
-			continue;
-		if (read_header(st, sg, -1, &herr) < 0) {
-			note(st, sg->name, "%s", herr.msg);
-			c.damaged = 1;
-			continue;
-		}
-		if (sg->max < since || sg->min >= until)
-			continue;
-		srcs[nsrc].seq = sg->seq;
-		srcs[nsrc].name = sg->name;
-		srcs[nsrc].min = sg->min;
-		srcs[nsrc++].limit = UINT64_MAX;
-	}
-	if (st->nopens > 0) {
-		int r = open_source(st, &st->opens[st->nopens - 1], &srcs[nsrc],
-		    &c.damaged, err);
-
-		if (r < 0)
-			goto out_unlock;
-		nsrc += (size_t)r;
-	}
-	unlock_store(st);
-
-	if (nsrc > 1)
-		qsort(srcs, nsrc, sizeof(*srcs), by_min);
-	/*
-	 * A k-way merge that starts a segment only once the output reaches
-	 * its first time, so memory and open files follow the segments that
-	 * overlap, not the size of the store.
-	 */
-	for (;;) {
-		struct src *s;
-
-		while (next < nsrc && (nheap == 0 ||
-		    srcs[next].min <= heap[0]->ts)) {
-			if (src_start(&c, &srcs[next]))
-				heap_push(heap, &nheap, &srcs[next]);
-			next++;
-		}
-		if (nheap == 0)
-			break;
-		s = heap_pop(heap, &nheap);
-		if (fn(arg, s->line, s->len) < 0) {
-			fb_error_set(err, "stopped by the reader");
-			goto out;
-		}
-		if (src_next(&c, s))
-			heap_push(heap, &nheap, s);
-	}
-	rc = c.damaged;
-	goto out;
-out_unlock:
-	unlock_store(st);
-out:
-	for (k = 0; k < nalloc; k++) {
-		if (srcs[k].r != NULL)
-			fb_reader_close(srcs[k].r);
-		if (srcs[k].fd >= 0)
-			close(srcs[k].fd);
-		free(srcs[k].ol);
-		free(srcs[k].buf);
-	}
-	free(srcs);
-	free(heap);
-	return rc;
-}
-
-/*---- Pruning ----*/
-
-struct seqset {
-	uint32_t *seqs;
-	size_t n;
-};
-
-static int
-in_seqset(void *arg, uint32_t seq)
-{
-	struct seqset *s = arg;
-	size_t k;
-
-	for (k = 0; k < s->n; k++)
-		if (s->seqs[k] == seq)
-			return 1;
-	return 0;
-}
-
-int
-fb_store_prune(struct fb_store *st, fb_time_t cutoff, int dry_run,
-    struct fb_store_pruned *pruned, struct fb_error *err)
-{
-	struct seqset gone = { NULL, 0 };
-	size_t k;
-	int rc = -1;
-
-	memset(pruned, 0, sizeof(*pruned));
-	if (writer_begin(st, err) < 0)
-		return -1;
-	if ((gone.seqs = malloc((st->nsegs + 1) * sizeof(uint32_t))) == NULL) {
-		fb_error_set(err, "out of memory");
-		goto out;
-	}
-	for (k = 0; k < st->nsegs; k++) {
-		struct seg *sg = &st->segs[k];
-		struct fb_error herr;
-
-		if (sg->first >= cutoff)
-			continue;
-		if (read_header(st, sg, -1, &herr) < 0) {
-			note(st, sg->name, "%s; kept", herr.msg);
-			continue;
-		}
-		if (sg->max >= cutoff)
-			continue;
-		if (dry_run)
-			note(st, sg->name, "would remove (%llu records)",
-			    (unsigned long long)sg->records);
-		else if (unlinkat(st->dirfd, sg->name, 0) < 0) {
-			fb_error_set(err, "cannot remove '%s': %s", sg->name,
-			    strerror(errno));
-			goto out;
-		}
-		gone.seqs[gone.n++] = sg->seq;
-		pruned->segments++;
-		pruned->records += sg->records;
-	}
-	rc = 0;
-	if (!dry_run && gone.n > 0) {
-		/* Segments first, then their ids: a crash between only keeps ids of gone data. */
-		if (fsync(st->dirfd) < 0 ||
-		    fb_idx_rewrite(&st->idx, st->dirfd, 0, in_seqset, &gone,
-		    err) < 0)
-			rc = -1;
-	}
-out:
-	free(gone.seqs);
-	unlock_store(st);
-	return rc;
-}
-
-/*---- Stats ----*/
-
-struct open_stats {
-	uint64_t records;
-	fb_time_t min, max;
-};
-
-static int
-open_stat_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
-    void *arg)
-{
-	struct open_stats *os = arg;
-	fb_time_t ts;
-
-	(void)ord;
-	if (line_ts(st, line, len, &ts) < 0)
-		return 0;
-	os->records++;
-	if (ts < os->min)
-		os->min = ts;
-	if (ts > os->max)
-		os->max = ts;
-	return 0;
-}
-
-static json_t *
-time_or_null(fb_time_t t, int have)
-{
-	char buf[FB_TIME_BUFSZ];
-
-	if (!have)
-		return json_null();
-	fb_time_format(t, buf);
-	return json_string(buf);
-}
-
-static int
-count_quarantined(struct fb_store *st)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd, n = 0;
-
-	if ((fd = openat(st->dirfd, QUARANTINE, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) < 0)
-		return 0;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-json_t *
-fb_store_stats(struct fb_store *st, struct fb_error *err)
-{
-	struct open_stats os = { 0, FB_TIME_MAX, FB_TIME_MIN };
-	uint64_t sealed = 0, bytes = 0, open_bytes = 0, ids = 0;
-	fb_time_t mn = FB_TIME_MAX, mx = FB_TIME_MIN;
-	json_t *o = NULL;
-	size_t k;
-
-	if (lock_store(st, LOCK_SH, err) < 0)
-		return NULL;
-	if (list_dir(st, err) < 0)
-		goto out;
-	for (k = 0; k < st->nsegs; k++) {
-		struct seg *sg = &st->segs[k];
-		struct fb_error herr;
-
-		bytes += file_size(st, sg->name);
-		if (read_header(st, sg, -1, &herr) < 0) {
-			note(st, sg->name, "%s", herr.msg);
-			continue;
-		}
-		sealed += sg->records;
-		if (sg->min < mn)
-			mn = sg->min;
-		if (sg->max > mx)
-			mx = sg->max;
-	}
-	if (st->nopens > 0) {
-		const struct seg *op = &st->opens[st->nopens - 1];
-		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
-		char *buf;
-
-		open_bytes = file_size(st, op->name);
-		if (fd >= 0 && (buf = read_range(fd, 0, (size_t)open_bytes,
-		    err)) != NULL) {
-			each_line_in(st, buf, (size_t)open_bytes, open_stat_line, &os);
-			free(buf);
-		}
-		if (fd >= 0)
-			close(fd);
-		if (os.min < mn)
-			mn = os.min;
-		if (os.max > mx)
-			mx = os.max;
-	}
-	{
-		struct fb_idx_hdr h;
-		int fd = openat(st->dirfd, FB_IDX_NAME, O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0 && pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h))
-			ids = h.count;
-		if (fd >= 0)
-			close(fd);
-	}
-	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:i}",
-	    "store", st->dir,
-	    "segments", (json_int_t)st->nsegs,
-	    "records", (json_int_t)(sealed + os.records),
-	    "sealed_records", (json_int_t)sealed,
-	    "open_records", (json_int_t)os.records,
-	    "bytes_compressed", (json_int_t)bytes,
-	    "bytes_open", (json_int_t)open_bytes,
-	    "min_ts", time_or_null(mn, mn != FB_TIME_MAX),
-	    "max_ts", time_or_null(mx, mx != FB_TIME_MIN),
-	    "index_ids", (json_int_t)ids,
-	    "quarantined", count_quarantined(st));
-	if (o == NULL)
-		fb_error_set(err, "out of memory");
-out:
-	unlock_store(st);
-	return o;
-}
-
-/*---- Verify ----*/
-
-struct vstate {
-	struct fb_store *st;
-	const struct seg *sg;
-	int idx_ok;
-	uint32_t wm_seq;
-	uint64_t wm_off;
-	uint64_t cover;		/* lines before this offset (or ordinal) are indexed */
-	uint64_t records, unindexed, bad;
-	fb_time_t last, min, max;
-	int unsorted;
-	/* salvage: the good lines of a damaged segment */
-	char *keep;
-	size_t keeplen;
-	int salvage;
-};
-
-static int
-verify_line(struct fb_store *st, const char *line, size_t len, uint64_t ord,
-    void *arg)
-{
-	struct vstate *v = arg;
-	fb_time_t ts;
-
-	(void)ord;
-	if (line_ts(st, line, len, &ts) < 0) {
-		v->bad++;
-		return 0;
-	}
-	if (v->records > 0 && ts < v->last)
-		v->unsorted = 1;
-	v->last = ts;
-	if (v->records == 0 || ts < v->min)
-		v->min = ts;
-	if (v->records == 0 || ts > v->max)
-		v->max = ts;
-	v->records++;
-	if (v->idx_ok && ord < v->cover &&
-	    !fb_idx_has(&st->idx, fb_store_key(&st->rec)))
-		v->unindexed++;
-	if (v->salvage) {
-		char *p = realloc(v->keep, v->keeplen + len + 1);
-
-		if (p == NULL)
-			return -1;
-		memcpy(p + v->keeplen, line, len);
-		p[v->keeplen + len] = '\n';
-		v->keep = p;
-		v->keeplen += len + 1;
-	}
-	return 0;
-}
-
-/* Moves damaged sealed segment 'sg' to quarantine, keeping its readable records. */
-static int
-salvage(struct fb_store *st, struct seg *sg, struct vstate *v,
-    struct fb_error *err)
-{
-	struct line_ref *lines;
-	char name[128], qpath[192];
-	size_t n;
-	int rc = 0;
-
-	lines = index_lines(st, v->keep ? v->keep : "", v->keeplen, &n,
-	    NULL, NULL, err);
-	if (n == (size_t)-1)
-		return -1;
-	if (n > 0) {
-		qsort(lines, n, sizeof(*lines), by_ts);
-		rc = write_sealed(st, ++st->max_seq, v->keep, lines, n, name, err);
-		if (rc == 0 && st->idx_open && st->idx.hdr->next_seq <= st->max_seq)
-			st->idx.hdr->next_seq = st->max_seq + 1;
-	}
-	free(lines);
-	if (rc < 0 || ensure_quarantine(st, err) < 0)
-		return -1;
-	snprintf(qpath, sizeof(qpath), QUARANTINE "/%s", sg->name);
-	if (renameat(st->dirfd, sg->name, st->dirfd, qpath) < 0 ||
-	    fsync(st->dirfd) < 0)
-		return fb_error_set(err, "cannot move '%s' to quarantine: %s",
-		    sg->name, strerror(errno));
-	note(st, sg->name, "moved to " QUARANTINE "/; %zu readable records "
-	    "kept in %s", n, n > 0 ? name : "no segment");
-	return 0;
-}
-
-long
-fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
-{
-	struct vstate v;
-	size_t k, nsegs;
-	int rebuild = 0;
-	long problems = 0;
-
-	memset(&v, 0, sizeof(v));
-	v.st = st;
-	if (repair) {
-		int r;
-
-		if (lock_store(st, LOCK_EX, err) < 0)
-			return -1;
-		if ((r = recover(st, err)) < 0)
-			goto fail;
-		problems += r;
-	} else {
-		if (lock_store(st, LOCK_SH, err) < 0)
-			return -1;
-		if (list_dir(st, err) < 0)
-			goto fail;
-		if (st->ntmp > 0) {
-			note(st, st->dir, "%d leftover temporary files", st->ntmp);
-			problems++;
-		}
-		for (k = 0; k < st->nstale; k++) {
-			note(st, st->stale[k].name, "sealed copy exists; "
-			    "the open segment should be gone");
-			problems++;
-		}
-		if (st->nopens > 1) {
-			note(st, st->dir, "%zu open segments", st->nopens);
-			problems++;
-		}
-		if (st->nopens > 0) {
-			const struct seg *op = &st->opens[st->nopens - 1];
-			uint64_t size = file_size(st, op->name);
-			char c = '\n';
-			int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
-
-			if (fd >= 0 && size > 0)
-				if (pread(fd, &c, 1, (off_t)size - 1) != 1)
-					c = '\n';
-			if (fd >= 0)
-				close(fd);
-			if (c != '\n') {
-				note(st, op->name, "torn tail (an unfinished last line)");
-				problems++;
-			}
-		}
-		if (!st->idx_open &&
-		    faccessat(st->dirfd, FB_IDX_NAME, F_OK, 0) == 0) {
-			int r = fb_idx_open(&st->idx, st->dirfd, err);
-
-			if (r < 0)
-				note(st, FB_IDX_NAME, "cannot open: %s", err->msg);
-			else
-				st->idx_open = 1;
-		} else if (!st->idx_open && (st->nsegs > 0 || st->nopens > 0)) {
-			note(st, FB_IDX_NAME, "missing; --repair rebuilds it");
-			problems++;
-		}
-	}
-	v.idx_ok = st->idx_open;
-	if (v.idx_ok) {
-		v.wm_seq = st->idx.hdr->wm_seq;
-		v.wm_off = st->idx.hdr->wm_off;
-	}
-	nsegs = st->nsegs;
-	for (k = 0; k < nsegs; k++) {
-		struct seg *sg = &st->segs[k];
-		struct fb_error serr;
-		int damaged = 0, r;
-
-		memset(&v.records, 0, sizeof(v) - offsetof(struct vstate, records));
-		v.sg = sg;
-		v.salvage = repair;
-		/* A segment sealed at or before the watermark is wholly indexed. */
-		v.cover = sg->seq <= v.wm_seq ? UINT64_MAX : 0;
-		if (read_header(st, sg, -1, &serr) < 0) {
-			note(st, sg->name, "%s", serr.msg);
-			damaged = 1;
-		}
-		r = scan_sealed(st, sg, verify_line, &v, &serr);
-		if (r < 0) {
-			note(st, sg->name, "%s", serr.msg);
-			damaged = 1;
-		}
-		if (v.bad > 0) {
-			note(st, sg->name, "%llu lines are not records with a "
-			    "valid ts", (unsigned long long)v.bad);
-			damaged = 1;
-		}
-		if (!damaged && (v.unsorted || v.records != sg->records ||
-		    (v.records > 0 && (v.min != sg->min || v.max != sg->max)))) {
-			note(st, sg->name, "records or order do not match its "
-			    "header");
-			damaged = 1;
-		}
-		if (v.unindexed > 0) {
-			note(st, sg->name, "%llu records missing from the id "
-			    "index", (unsigned long long)v.unindexed);
-			problems++;
-			rebuild = 1;
-		}
-		if (damaged) {
-			problems++;
-			if (repair) {
-				if (salvage(st, sg, &v, err) < 0)
-					goto fail;
-				rebuild = 1;
-			}
-		}
-		free(v.keep);
-		v.keep = NULL;
-	}
-	if (st->nopens > 0) {
-		const struct seg *op = &st->opens[st->nopens - 1];
-		uint64_t size = file_size(st, op->name);
-		int fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC);
-		char *buf;
-
-		memset(&v.records, 0, sizeof(v) - offsetof(struct vstate, records));
-		v.sg = op;
-		/* Records past the watermark are not in the index yet; that is fine. */
-		v.cover = op->seq < v.wm_seq ? UINT64_MAX :
-		    op->seq == v.wm_seq ? v.wm_off : 0;
-		if (fd >= 0 && (buf = read_range(fd, 0, (size_t)size, err)) != NULL) {
-			each_line_in(st, buf, (size_t)size, verify_line, &v);
-			free(buf);
-		}
-		if (fd >= 0)
-			close(fd);
-		if (v.bad > 0) {
-			note(st, op->name, "%llu lines are not records with a "
-			    "valid ts%s", (unsigned long long)v.bad,
-			    repair ? "; moved to quarantine/ when sealed" : "");
-			problems++;
-			if (repair && seal(st, op, err) < 0)
-				goto fail;
-		}
-		if (v.unindexed > 0) {
-			note(st, op->name, "%llu records missing from the id "
-			    "index", (unsigned long long)v.unindexed);
-			problems++;
-			rebuild = 1;
-		}
-	}
-	if (repair && rebuild) {
-		if (list_dir(st, err) < 0 || catch_up(st, 1, err) < 0)
-			goto fail;
-		note(st, FB_IDX_NAME, "rebuilt");
-	}
-	unlock_store(st);
-	return problems;
-fail:
-	free(v.keep);
-	unlock_store(st);
-	return -1;
-}
-
 void
 fb_store_close(struct fb_store *st)
 {
 	if (st == NULL)
 		return;
-	unlock_store(st);
+	fb_store_unlock(st);
 	if (st->idx_open)
 		fb_idx_close(&st->idx);
 	if (st->lockfd >= 0)
