@@ -21,7 +21,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store
+TOOLS = fb-store fb-ingest
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -94,13 +94,13 @@ $(LIBFB): $(LIB_OBJ)
 $(OUTBIN)/%: $(BUILDDIR)/cmd/%.o $(LIBFB)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS)
 
 $(BUILDDIR)/test/unit/%: $(BUILDDIR)/test/unit/%.o $(LIBFB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS)
 
 $(BUILDDIR)/test/%: $(BUILDDIR)/test/%.o $(LIBFB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS)
 
 test-progs: $(TEST_BINS)
 
@@ -176,16 +176,26 @@ uninstall:
 	  $(DESTDIR)$(ZSHCOMPDIR)/_fb
 	rm -rf $(DESTDIR)$(DATADIR)
 
-# The main job on bundled sample data, in the default store ./var/fb.
+# The main job on generated sample data, in the default store ./var/fb:
+# three channels' raw exports from fb-gen, ingested, stored, read back.
+DEMO_IN = var/demo-in
 demo: deps
 	$(MAKE) all
-	@echo '== storing the sample feedback (re-runs add nothing: --dedup)'
-	bin/fb-store append --dedup examples/sample.ndjson
+	@mkdir -p $(DEMO_IN)
+	@echo '== raw exports: a GB18030 hotline CSV, a mailbox, app feedback (fb-gen)'
+	bin/fb-gen --seed 7 --count 600 --format csv --encoding gb18030 > $(DEMO_IN)/hotline.csv
+	bin/fb-gen --seed 8 --count 150 --format mbox > $(DEMO_IN)/mail.mbox
+	bin/fb-gen --seed 9 --count 1250 --format ndjson --truth $(DEMO_IN)/truth.ndjson > $(DEMO_IN)/app.ndjson
+	@echo '== ingest into the store (re-runs add nothing: --store and --dedup)'
+	bin/fb-ingest --store var/fb -c hotline --encoding gb18030 $(DEMO_IN)/hotline.csv | bin/fb-store append --dedup
+	bin/fb-ingest --store var/fb $(DEMO_IN)/mail.mbox $(DEMO_IN)/app.ndjson | bin/fb-store append --dedup
+	bin/fb-ingest --store var/fb examples/sample.ndjson | bin/fb-store append --dedup
 	@echo '== the store'
 	bin/fb-store stats --pretty
-	@echo '== feedback from 2026-11-15 on (Asia/Shanghai), oldest first'
-	bin/fb-store cat --since 2026-11-15 --tz Asia/Shanghai | \
-	  jq -r 'select(.type == null) | [.ts, .channel, .text[0:40]] | @tsv'
+	@echo '== feedback by channel, and five from the last day (Asia/Shanghai)'
+	bin/fb-store cat | jq -r 'select(.type == null) | .channel' | sort | uniq -c
+	bin/fb-store cat --since 2026-10-30 --tz Asia/Shanghai | \
+	  jq -r 'select(.type == null) | [.ts, .channel, .lang, .text[0:40]] | @tsv' | head -5
 	@echo '== integrity'
 	bin/fb-store verify && echo 'verify: clean'
 

@@ -107,6 +107,12 @@ int fb_json_scan(const char *s, size_t len, struct fb_member **members,
 int fb_json_member(struct fb_span obj, const char *key, size_t keylen,
     struct fb_span *val);
 
+/*
+ * Steps through the elements of the validated array text 'arr': '*pos'
+ * starts at 0; each call sets 'elem' and returns 1, or 0 after the last.
+ */
+int fb_json_array_next(struct fb_span arr, size_t *pos, struct fb_span *elem);
+
 /* Compares a raw key (escaped or not) with the plain name 'key'. */
 int fb_json_key_eq(const struct fb_member *m, const char *key, size_t keylen);
 
@@ -309,6 +315,88 @@ size_t fb_time_format_compact(fb_time_t t, char buf[FB_TIME_BUFSZ]);
 fb_time_t fb_time_from_civil(long year, int mon, int day, int hour, int min,
     int sec, int ms);
 
+/*---- Text (fb_iconv.c, fb_text.c) ----*/
+
+/*
+ * Converts 'len' bytes of 'in' from 'charset' ("gb18030", "gbk", "big5",
+ * "iso-8859-1", "utf-8", ... as iconv(3) names them) to UTF-8 in a new
+ * NUL-terminated buffer '*out' ('*outlen' bytes), which the caller frees.
+ * Invalid or incomplete input is an error naming the byte offset, never
+ * replaced silently.  Returns 0, or -1 with 'err' set.
+ */
+int fb_to_utf8(const char *charset, const char *in, size_t len, char **out,
+    size_t *outlen, struct fb_error *err);
+
+/*
+ * Cleans customer text in place for storing: control characters (C0, DEL,
+ * C1) and invisible format characters (zero-width spaces, bidi controls,
+ * BOM; not the zero-width joiner inside emoji) removed, every run of
+ * whitespace (ASCII and Unicode spaces, U+3000 included, and line breaks)
+ * made one ASCII space, leading and trailing space trimmed.  'text' must
+ * be valid UTF-8.  Returns the new length.
+ */
+size_t fb_text_clean(char *text, size_t len);
+
+/*
+ * The language of 'text' (UTF-8): "zh" when Han characters make up a fair
+ * share of its letters, "en" when Latin letters dominate, "other" for
+ * other scripts, and "" when it has no letters at all.
+ */
+const char *fb_text_lang(const char *text, size_t len);
+
+enum fb_redact_kinds {
+	FB_REDACT_MOBILE = 1 << 0,	/* mainland mobile numbers */
+	FB_REDACT_LANDLINE = 1 << 1,	/* 0xx(x)-xxxxxxx(x) */
+	FB_REDACT_EMAIL = 1 << 2,
+	FB_REDACT_IDCARD = 1 << 3,	/* 18-character resident ID numbers */
+	FB_REDACT_BANKCARD = 1 << 4,	/* 13-19 digits passing Luhn */
+	FB_REDACT_ALL = 0x1f
+};
+
+/*
+ * Masks personal data in 'text' (UTF-8) with '*', keeping the last four
+ * digits of numbers and the domain of e-mail addresses.  Returns a new
+ * NUL-terminated string ('*outlen' bytes) that the caller frees, or NULL
+ * on allocation failure; '*found' (if not NULL) gets the number masked.
+ */
+char *fb_text_redact(const char *text, size_t len, int kinds, size_t *outlen,
+    int *found);
+
+/*---- E-mail (fb_mail.c) ----*/
+
+/* One e-mail message, decoded to UTF-8. */
+struct fb_mail {
+	char *from;		/* the address, e.g. "li.wei@example.com" */
+	char *from_name;	/* the display name, decoded, or "" */
+	char *date;		/* the Date header as written, or "" */
+	char *subject;		/* decoded (RFC 2047), unfolded, or "" */
+	char *message_id;	/* without the angle brackets, or "" */
+	char *body;		/* the text/plain part (or text/html made plain), decoded */
+	int images, videos, others;	/* attachments by kind */
+};
+
+/*
+ * Parses one RFC 5322 message of 'len' bytes: unfolds headers, decodes
+ * encoded words (RFC 2047, B and Q, any charset iconv knows), picks the
+ * text/plain part of a multipart message (else the text/html part with
+ * its tags stripped), undoes quoted-printable and base64, converts the
+ * part's charset to UTF-8, and counts attachments.  Returns 0, or -1
+ * with 'err' set when the message has no header or cannot be decoded.
+ */
+int fb_mail_parse(const char *msg, size_t len, struct fb_mail *mail,
+    struct fb_error *err);
+void fb_mail_release(struct fb_mail *mail);
+
+/*
+ * Parses the date forms feedback exports use, beyond fb_time_parse():
+ * "2026/11/22 10:15", "2026.11.22", "2026年11月22日 10:15", "Nov 22 2026",
+ * "22 Nov 2026 10:15", "Nov 22, 2026 10:15:00", RFC 5322 dates ("Sun, 22
+ * Nov 2026 10:15:00 +0800"), epoch seconds or milliseconds, and Excel
+ * serial dates (days since 1899-12-30, e.g. "46348.427").  Times without
+ * a zone are read in the zone of fb_tz_set().  Returns 0, or -1 with 'err'.
+ */
+int fb_time_parse_loose(const char *s, fb_time_t *t, struct fb_error *err);
+
 /*---- Configuration (fb_config.c) ----*/
 
 /*
@@ -399,6 +487,19 @@ int fb_store_prune(struct fb_store *st, fb_time_t cutoff, int dry_run,
 
 /* Describes the store as a JSON object.  Returns a new reference, or NULL. */
 json_t *fb_store_stats(struct fb_store *st, struct fb_error *err);
+
+/*
+ * Whether a feedback item with this id is in the store's index (opened
+ * read-only on first use).  An index that lags behind a crash may miss
+ * the newest records; fb_store_append() with FB_STORE_DEDUP never does.
+ * Returns 1, 0, or -1 with 'err' set.
+ */
+int fb_store_has_id(struct fb_store *st, const char *id, size_t len,
+    struct fb_error *err);
+
+/* The same for any record, by the key FB_STORE_DEDUP uses (events: the whole line). */
+int fb_store_has_record(struct fb_store *st, struct fb_rec *rec,
+    struct fb_error *err);
 
 /* Closes the store; queued records that were not committed are discarded. */
 void fb_store_close(struct fb_store *st);

@@ -148,4 +148,38 @@ typedef int fb_rec_fn(struct fb_rec *rec, const struct fb_pos *pos, void *arg);
  */
 int fb_each_record(int nfiles, char *files[], fb_rec_fn *fn, void *arg);
 
+/*
+ * The same for one input ("-" for stdin), for tools that pick a format
+ * per file; the caller opens and closes the reject sink.  Returns 0 to go
+ * on, 1 after an unreadable input (reported), -1 to stop (--strict, a
+ * write error, or FB_FATAL).
+ */
+int fb_each_record_file(const char *path, struct fb_rec *rec, fb_rec_fn *fn,
+    void *arg);
+
+/*---- Rejected input ----*/
+
+/*
+ * The --reject sink, for tools that read formats of their own.  Opens the
+ * file named by --reject (exit 2 when it cannot); later calls do nothing.
+ */
+void fb_reject_open(void);
+
+/*
+ * Reports "pos: reason", copies 'data' byte for byte and a newline to
+ * --reject, and counts the rejection.  Returns 0, or -1 when --strict
+ * asks to stop or the reject file cannot be written (reported).
+ */
+int fb_rejectf(const struct fb_pos *pos, const char *data, size_t len,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The same in pieces: fb_reject_more() for each piece, fb_reject_end() to close the line. */
+int fb_reject_more(const char *data, size_t len);
+int fb_reject_end(void);
+
+unsigned long fb_reject_count(void);
+
+/* Flushes and closes --reject; returns 0, or 2 after reporting a write error. */
+int fb_reject_close(void);
+
 #endif /* FB_CLI_H */

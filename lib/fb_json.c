@@ -381,6 +381,31 @@ skip_ws_ptr(const char *p, const char *end)
 }
 
 int
+fb_json_array_next(struct fb_span arr, size_t *pos, struct fb_span *elem)
+{
+	const char *p, *end = arr.p + arr.len, *q;
+
+	if (*pos == 0) {
+		p = skip_ws_ptr(arr.p, end);
+		if (p >= end || *p != '[')
+			return 0;
+		p++;
+	} else
+		p = arr.p + *pos;
+	p = skip_ws_ptr(p, end);
+	if (p >= end || *p == ']')
+		return 0;
+	q = skip_value(p, end);
+	elem->p = p;
+	elem->len = (size_t)(q - p);
+	p = skip_ws_ptr(q, end);
+	if (p < end && *p == ',')
+		p++;
+	*pos = (size_t)(p - arr.p);
+	return 1;
+}
+
+int
 fb_json_key_eq(const struct fb_member *m, const char *key, size_t keylen)
 {
 	char small[256], *buf = small;

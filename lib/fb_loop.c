@@ -7,49 +7,124 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fb_cli.h"
 
-struct loop {
-	struct fb_out reject;
-	int have_reject;
-	unsigned long rejected;
-};
+/*
+ * The reject sink: one per process, shared by fb_each_record() and tools
+ * that read formats of their own (fb-ingest's CSV rows, e-mails).
+ */
+static struct fb_out reject_out;
+static int reject_open_done, reject_have;
+static unsigned long rejected;
+
+void
+fb_reject_open(void)
+{
+	int fd;
+
+	if (reject_open_done)
+		return;
+	reject_open_done = 1;
+	if (fb_conf.reject == NULL)
+		return;
+	fd = open(fb_conf.reject, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		fb_die("cannot open '%s'", fb_conf.reject);
+	fb_out_init(&reject_out, fd);
+	reject_have = 1;
+}
+
+static int
+reject_write_error(void)
+{
+	fb_warnx("cannot write '%s': %s", fb_conf.reject,
+	    strerror(reject_out.err));
+	return -1;
+}
+
+int
+fb_reject_more(const char *data, size_t len)
+{
+	if (reject_have && fb_out_write(&reject_out, data, len) < 0)
+		return reject_write_error();
+	return 0;
+}
+
+int
+fb_reject_end(void)
+{
+	rejected++;
+	if (reject_have && fb_out_putc(&reject_out, '\n') < 0)
+		return reject_write_error();
+	return fb_conf.strict ? -1 : 0;
+}
+
+int
+fb_rejectf(const struct fb_pos *pos, const char *data, size_t len,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fb_warnat(pos, "%s", msg);
+	fb_reject_open();
+	if (fb_reject_more(data, len) < 0)
+		return -1;
+	return fb_reject_end();
+}
+
+unsigned long
+fb_reject_count(void)
+{
+	return rejected;
+}
+
+int
+fb_reject_close(void)
+{
+	int status = 0;
+
+	if (reject_have) {
+		if (fb_out_flush(&reject_out) < 0 || close(reject_out.fd) < 0) {
+			fb_warnx("cannot write '%s': %s", fb_conf.reject,
+			    strerror(reject_out.err ? reject_out.err : errno));
+			status = FB_EXIT_ERROR;
+		}
+		fb_out_release(&reject_out);
+		reject_have = 0;
+	}
+	return status;
+}
 
 static int
 reject_sink(void *arg, const char *data, size_t len)
 {
-	return fb_out_write(arg, data, len);
+	(void)arg;
+	return fb_reject_more(data, len);
 }
 
 /* Returns 0, or -1 when --strict or a write error must stop the run. */
 static int
-reject(struct loop *lp, struct fb_reader *r, const struct fb_line *line)
+reject(struct fb_reader *r, const struct fb_line *line)
 {
 	struct fb_error err;
 
-	lp->rejected++;
-	if (lp->have_reject) {
-		if (fb_out_write(&lp->reject, line->data, line->raw_len) < 0)
-			goto write_error;
-		if (line->status == FB_LINE_TOO_LONG &&
-		    fb_reader_rest(r, reject_sink, &lp->reject, &err) < 0) {
-			if (lp->reject.err == 0) {
-				fb_warnx("%s", err.msg);
-				return -1;
-			}
-			goto write_error;
-		}
-		if (fb_out_putc(&lp->reject, '\n') < 0)
-			goto write_error;
+	if (fb_reject_more(line->data, line->raw_len) < 0)
+		return -1;
+	if (line->status == FB_LINE_TOO_LONG &&
+	    fb_reader_rest(r, reject_sink, NULL, &err) < 0) {
+		fb_warnx("%s", err.msg);
+		return -1;
 	}
-	return fb_conf.strict ? -1 : 0;
-write_error:
-	fb_warnx("cannot write '%s': %s", fb_conf.reject,
-	    strerror(lp->reject.err));
-	return -1;
+	return fb_reject_end();
 }
 
 static int
@@ -96,10 +171,9 @@ parse_line(struct fb_rec *rec, const struct fb_line *line)
 	return 0;
 }
 
-/* Runs one input; returns 0 to go on, 1 after a read error, -1 to stop. */
-static int
-each_line(struct loop *lp, const char *path, struct fb_rec *rec,
-    fb_rec_fn *fn, void *arg)
+int
+fb_each_record_file(const char *path, struct fb_rec *rec, fb_rec_fn *fn,
+    void *arg)
 {
 	struct fb_error err;
 	struct fb_reader *r;
@@ -114,7 +188,7 @@ each_line(struct loop *lp, const char *path, struct fb_rec *rec,
 		if (line.status == FB_LINE_OK && is_blank(line.data, line.raw_len))
 			continue;
 		if (parse_line(rec, &line) < 0) {
-			if (reject(lp, r, &line) < 0) {
+			if (reject(r, &line) < 0) {
 				rc = -1;
 				break;
 			}
@@ -129,7 +203,7 @@ each_line(struct loop *lp, const char *path, struct fb_rec *rec,
 		case FB_DROP:
 			break;
 		case FB_REJECT:
-			if (reject(lp, r, &line) < 0)
+			if (reject(r, &line) < 0)
 				rc = -1;
 			break;
 		default:
@@ -151,27 +225,17 @@ int
 fb_each_record(int nfiles, char *files[], fb_rec_fn *fn, void *arg)
 {
 	static char *stdin_only[] = { "-", NULL };
-	struct loop lp;
 	struct fb_rec rec;
 	int k, status = FB_EXIT_OK;
 
-	memset(&lp, 0, sizeof(lp));
-	if (fb_conf.reject != NULL) {
-		int fd = open(fb_conf.reject, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC, 0666);
-
-		if (fd < 0)
-			fb_die("cannot open '%s'", fb_conf.reject);
-		fb_out_init(&lp.reject, fd);
-		lp.have_reject = 1;
-	}
+	fb_reject_open();
 	if (nfiles == 0) {
 		nfiles = 1;
 		files = stdin_only;
 	}
 	fb_rec_init(&rec);
 	for (k = 0; k < nfiles; k++) {
-		int rc = each_line(&lp, files[k], &rec, fn, arg);
+		int rc = fb_each_record_file(files[k], &rec, fn, arg);
 
 		if (rc != 0)
 			status = FB_EXIT_ERROR;
@@ -179,17 +243,11 @@ fb_each_record(int nfiles, char *files[], fb_rec_fn *fn, void *arg)
 			break;
 	}
 	fb_rec_release(&rec);
-	if (lp.have_reject) {
-		if (fb_out_flush(&lp.reject) < 0 || close(lp.reject.fd) < 0) {
-			fb_warnx("cannot write '%s': %s", fb_conf.reject,
-			    strerror(lp.reject.err ? lp.reject.err : errno));
-			status = FB_EXIT_ERROR;
-		}
-		fb_out_release(&lp.reject);
-	}
-	if (status == FB_EXIT_OK && lp.rejected > 0)
+	if (fb_reject_close() != 0)
+		status = FB_EXIT_ERROR;
+	if (status == FB_EXIT_OK && fb_reject_count() > 0)
 		status = FB_EXIT_REJECTED;
-	if (fb_conf.verbose && lp.rejected > 0)
-		fb_warnx("%lu lines rejected", lp.rejected);
+	if (fb_conf.verbose && fb_reject_count() > 0)
+		fb_warnx("%lu lines rejected", fb_reject_count());
 	return status;
 }

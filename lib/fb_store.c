@@ -67,13 +67,65 @@ fb_store_key(struct fb_rec *rec)
 	 */
 	if (!fb_rec_raw(rec, "type", &v) && fb_rec_raw(rec, "id", &v) &&
 	    (v.len <= sizeof(small) || (buf = malloc(v.len)) != NULL) &&
-	    (n = fb_json_string(v, buf, v.len, &id)) >= 0)
-		fb_hash128(id, (size_t)n, 1, h);
-	else
-		fb_hash128(rec->line, rec->len, 2, h);
+	    (n = fb_json_string(v, buf, v.len, &id)) >= 0) {
+		struct fb_key k = fb_store_id_key(id, (size_t)n);
+
+		if (buf != small)
+			free(buf);
+		return k;
+	}
 	if (buf != small)
 		free(buf);
+	fb_hash128(rec->line, rec->len, 2, h);
 	return (struct fb_key){ h[0], (uint32_t)h[1] };
+}
+
+struct fb_key
+fb_store_id_key(const char *id, size_t len)
+{
+	uint64_t h[2];
+
+	fb_hash128(id, len, 1, h);
+	return (struct fb_key){ h[0], (uint32_t)h[1] };
+}
+
+static int has_key(struct fb_store *st, struct fb_key k, struct fb_error *err);
+
+int
+fb_store_has_id(struct fb_store *st, const char *id, size_t len,
+    struct fb_error *err)
+{
+	return has_key(st, fb_store_id_key(id, len), err);
+}
+
+int
+fb_store_has_record(struct fb_store *st, struct fb_rec *rec,
+    struct fb_error *err)
+{
+	return has_key(st, fb_store_key(rec), err);
+}
+
+static int
+has_key(struct fb_store *st, struct fb_key k, struct fb_error *err)
+{
+	if (!st->idx_open) {
+		int rc;
+
+		if (fb_store_lock(st, LOCK_SH, err) < 0)
+			return -1;
+		/* A store that never took a record has no index yet. */
+		if (faccessat(st->dirfd, FB_IDX_NAME, F_OK, 0) < 0 &&
+		    errno == ENOENT) {
+			fb_store_unlock(st);
+			return 0;
+		}
+		rc = fb_idx_open_ro(&st->idx, st->dirfd, err);
+		fb_store_unlock(st);
+		if (rc < 0)
+			return -1;
+		st->idx_open = 1;
+	}
+	return fb_idx_has(&st->idx, k);
 }
 
 /* The ts of a stored line; returns 0, or -1 when the line is not a record with one. */

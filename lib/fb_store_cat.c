@@ -13,6 +13,23 @@
 
 #include "fb_store_int.h"
 
+/* A line of an unsorted open segment: 24 bytes, the text stays on disk. */
+struct table_line {
+	fb_time_t ts;
+	uint64_t off;		/* also its order of arrival */
+	uint32_t len;
+};
+
+static int
+by_ts_off(const void *a, const void *b)
+{
+	const struct table_line *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->off > y->off) - (x->off < y->off);
+}
+
 /* One input of the time-ordered merge in fb_store_cat(). */
 struct src {
 	uint32_t seq;
@@ -21,7 +38,7 @@ struct src {
 	int fd;			/* the open segment's, held from the snapshot */
 	uint64_t limit;		/* read no line that ends past this offset */
 	struct fb_reader *r;	/* streaming: a sealed or sorted open segment */
-	struct line_ref *ol;	/* or an unsorted open segment's lines, sorted */
+	struct table_line *ol;	/* or an unsorted open segment's lines, sorted */
 	size_t nol, pos;
 	char *buf;		/* the line read back from 'fd' */
 	size_t bufcap;
@@ -43,7 +60,7 @@ static int
 src_next_table(struct cat *c, struct src *s)
 {
 	while (s->pos < s->nol) {
-		struct line_ref *l = &s->ol[s->pos++];
+		struct table_line *l = &s->ol[s->pos++];
 		ssize_t n;
 
 		if (l->ts < c->since || l->ts >= c->until)
@@ -67,7 +84,7 @@ src_next_table(struct cat *c, struct src *s)
 			return 0;
 		}
 		s->ts = l->ts;
-		s->ord = l->ord;
+		s->ord = l->off;
 		s->line = s->buf;
 		s->len = l->len;
 		return 1;
@@ -207,17 +224,19 @@ by_min(const void *a, const void *b)
 
 /*
  * Reads the times and places of the open segment's lines for sorting:
- * 32 bytes a record, the text stays on disk.  Returns 0 or -1.
+ * 24 bytes a record, the text stays on disk.  Returns 0 or -1.
  */
 static int
-table_lines(struct fb_store *st, struct src *s, int *damaged,
+table_lines(struct fb_store *st, struct src *s, size_t expect, int *damaged,
     struct fb_error *err)
 {
 	struct fb_reader *r;
 	struct fb_line line;
-	size_t cap = 0;
+	size_t cap = expect;
 	int fd, n, bad = 0;
 
+	if (cap > 0 && (s->ol = malloc(cap * sizeof(*s->ol))) == NULL)
+		return fb_error_set(err, "out of memory");
 	if ((fd = openat(st->dirfd, s->name, O_RDONLY | O_CLOEXEC)) < 0)
 		return fb_error_set(err, "cannot open '%s': %s", s->name,
 		    strerror(errno));
@@ -236,7 +255,7 @@ table_lines(struct fb_store *st, struct src *s, int *damaged,
 			continue;
 		}
 		if (s->nol == cap) {
-			struct line_ref *q;
+			struct table_line *q;
 
 			cap = cap ? cap * 2 : 1024;
 			if ((q = realloc(s->ol, cap * sizeof(*q))) == NULL) {
@@ -246,8 +265,13 @@ table_lines(struct fb_store *st, struct src *s, int *damaged,
 			s->ol = q;
 		}
 		/* Every line here ends in '\n' (the limit says so). */
-		s->ol[s->nol] = (struct line_ref){ ts, (size_t)(end - line.raw_len - 1),
-		    line.len, (size_t)(end - line.raw_len - 1) };
+		if (line.len > UINT32_MAX) {
+			bad++;
+			continue;
+		}
+		s->ol[s->nol].ts = ts;
+		s->ol[s->nol].off = end - line.raw_len - 1;
+		s->ol[s->nol].len = (uint32_t)line.len;
 		s->nol++;
 	}
 	fb_reader_close(r);
@@ -259,7 +283,7 @@ table_lines(struct fb_store *st, struct src *s, int *damaged,
 		*damaged = 1;
 	}
 	if (s->nol > 1)
-		qsort(s->ol, s->nol, sizeof(*s->ol), fb_store_by_ts);
+		qsort(s->ol, s->nol, sizeof(*s->ol), by_ts_off);
 	if (s->ol == NULL)
 		s->ol = malloc(sizeof(*s->ol));	/* marks the table mode */
 	s->min = s->nol ? s->ol[0].ts : FB_TIME_MAX;
@@ -283,6 +307,7 @@ open_source(struct fb_store *st, const struct seg *op, struct src *s,
 	fb_time_t prev = FB_TIME_MIN, first = FB_TIME_MAX, ts;
 	struct stat sb;
 	int64_t limit;
+	size_t nlines = 0;
 	int fd, fd1, sorted = 1;
 
 	if ((fd = openat(st->dirfd, op->name, O_RDONLY | O_CLOEXEC)) < 0)
@@ -298,14 +323,16 @@ open_source(struct fb_store *st, const struct seg *op, struct src *s,
 		return fd1 < 0 ? fb_error_set(err, "cannot open '%s': %s",
 		    op->name, strerror(errno)) : -1;
 	}
+	/* Counting on past the first disorder sizes the table exactly. */
 	while (fb_reader_next(r, &line, err) > 0 &&
 	    fb_reader_offset(r) <= (uint64_t)limit) {
-		if (line.len == 0 || fb_store_line_ts(st, line.data, line.len, &ts) < 0)
+		if (line.len == 0)
 			continue;
-		if (ts < prev) {
+		nlines++;
+		if (!sorted || fb_store_line_ts(st, line.data, line.len, &ts) < 0)
+			continue;
+		if (ts < prev)
 			sorted = 0;
-			break;
-		}
 		if (first == FB_TIME_MAX)
 			first = ts;
 		prev = ts;
@@ -316,7 +343,7 @@ open_source(struct fb_store *st, const struct seg *op, struct src *s,
 	s->fd = fd;
 	s->limit = (uint64_t)limit;
 	s->min = first;
-	if (!sorted && table_lines(st, s, damaged, err) < 0)
+	if (!sorted && table_lines(st, s, nlines, damaged, err) < 0)
 		return -1;
 	return 1;
 }

@@ -21,15 +21,16 @@ _Static_assert(sizeof(struct fb_idx_hdr) == 64, "index header is 64 bytes");
 _Static_assert(sizeof(struct fb_idx_slot) == 16, "index slots are 16 bytes");
 
 static int
-map_file(struct fb_idx *idx, int fd, struct fb_error *err)
+map_prot(struct fb_idx *idx, int fd, int prot, struct fb_error *err)
 {
 	struct stat sb;
 	void *p;
 
 	if (fstat(fd, &sb) < 0)
 		return fb_error_set(err, "cannot stat index: %s", strerror(errno));
-	p = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, 0);
+	if (sb.st_size < (off_t)sizeof(struct fb_idx_hdr))
+		return fb_error_set(err, "index too short");
+	p = mmap(NULL, (size_t)sb.st_size, prot, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return fb_error_set(err, "cannot map index: %s", strerror(errno));
 	idx->fd = fd;
@@ -39,6 +40,12 @@ map_file(struct fb_idx *idx, int fd, struct fb_error *err)
 	idx->hdr = p;
 	idx->slots = (struct fb_idx_slot *)(idx->hdr + 1);
 	return 0;
+}
+
+static int
+map_file(struct fb_idx *idx, int fd, struct fb_error *err)
+{
+	return map_prot(idx, fd, PROT_READ | PROT_WRITE, err);
 }
 
 /* Creates 'name' in 'dirfd' holding an empty table of 'cap' slots. */
@@ -96,10 +103,16 @@ fb_idx_open(struct fb_idx *idx, int dirfd, struct fb_error *err)
 		created = 1;
 	}
 	if (map_file(idx, fd, err) < 0) {
+		if (created) {
+			close(fd);
+			return -1;
+		}
+		/* Too short to map is damaged too: recreated below. */
 		close(fd);
-		return -1;
+		idx->hdr = NULL;
+		idx->fd = -1;
 	}
-	if (!valid(idx)) {
+	if (idx->hdr == NULL || !valid(idx)) {
 		/* Not ours or damaged: the caller rebuilds it from the segments. */
 		fb_idx_close(idx);
 		if ((fd = create_file(dirfd, FB_IDX_NAME, IDX_MIN_CAP, err)) < 0)
@@ -111,6 +124,28 @@ fb_idx_open(struct fb_idx *idx, int dirfd, struct fb_error *err)
 		created = 1;
 	}
 	return created;
+}
+
+int
+fb_idx_open_ro(struct fb_idx *idx, int dirfd, struct fb_error *err)
+{
+	int fd;
+
+	memset(idx, 0, sizeof(*idx));
+	idx->fd = -1;
+	if ((fd = openat(dirfd, FB_IDX_NAME, O_RDONLY | O_CLOEXEC)) < 0)
+		return fb_error_set(err, "cannot open the id index: %s",
+		    strerror(errno));
+	if (map_prot(idx, fd, PROT_READ, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!valid(idx)) {
+		fb_idx_close(idx);
+		return fb_error_set(err, "the id index is damaged; run "
+		    "'fb-store verify --repair'");
+	}
+	return 0;
 }
 
 void

@@ -56,6 +56,8 @@ struct fb_key {
 
 #define FB_IDX_NAME "ids.idx"
 
+/* Maps DIR/ids.idx read-only; returns 0, or -1 when absent or not valid. */
+int fb_idx_open_ro(struct fb_idx *idx, int dirfd, struct fb_error *err);
 /* Opens (or creates, empty) DIR/ids.idx; returns 0, 1 if it had to be created, -1. */
 int fb_idx_open(struct fb_idx *idx, int dirfd, struct fb_error *err);
 void fb_idx_close(struct fb_idx *idx);
@@ -78,6 +80,8 @@ int fb_idx_rewrite(struct fb_idx *idx, int dirfd, uint64_t expect,
 
 /* The dedup key of a record: its id for feedback items, else the whole line. */
 struct fb_key fb_store_key(struct fb_rec *rec);
+/* The dedup key of a feedback item's (decoded) id. */
+struct fb_key fb_store_id_key(const char *id, size_t len);
 
 
 /*---- The store's own parts (fb_store.c, fb_store_cat.c, fb_store_admin.c) ----*/

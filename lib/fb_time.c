@@ -393,3 +393,581 @@ fb_time_format_compact(fb_time_t t, char buf[FB_TIME_BUFSZ])
 	    (long long)y, mo, d, h, mi, s);
 	return n < 0 ? 0 : (size_t)n;
 }
+
+/*---- fb_time_parse_loose ----*/
+
+/* What the loose parser has read so far. */
+struct loose {
+	const char *s;		/* the trimmed input, NUL-terminated */
+	size_t i;
+	struct civil c;
+	int ampm;		/* 0 none, 1 AM, 2 PM */
+	int zoned;
+	int off;		/* minutes east of UTC, when 'zoned' */
+};
+
+/* Reads a run of 'min' to 'max' digits (no more digits may follow). */
+static int
+loose_num(struct loose *l, int min, int max, int *out)
+{
+	const char *p = l->s + l->i;
+	int n = 0, v = 0;
+
+	while (n < max && isdigit((unsigned char)p[n])) {
+		v = v * 10 + (p[n] - '0');
+		n++;
+	}
+	if (n < min || isdigit((unsigned char)p[n]))
+		return -1;
+	l->i += n;
+	*out = v;
+	return 0;
+}
+
+static size_t
+loose_ws(struct loose *l)
+{
+	size_t n = 0;
+
+	while (l->s[l->i] == ' ' || l->s[l->i] == '\t') {
+		l->i++;
+		n++;
+	}
+	return n;
+}
+
+/* Consumes 'lit' (such as "年") if it comes next. */
+static int
+loose_lit(struct loose *l, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(l->s + l->i, lit, n) != 0)
+		return 0;
+	l->i += n;
+	return 1;
+}
+
+/* A comma, spaces or both, as in "Nov 22, 2026" and "Nov 22 2026". */
+static int
+loose_comma(struct loose *l)
+{
+	int comma = loose_lit(l, ",");
+
+	return loose_ws(l) > 0 || comma ? 0 : -1;
+}
+
+/* The length of the run of ASCII letters at 'l->i'. */
+static size_t
+loose_word(const struct loose *l)
+{
+	size_t n = 0;
+
+	while (isalpha((unsigned char)l->s[l->i + n]))
+		n++;
+	return n;
+}
+
+/* Compares the 'n' letters at 'l->i' with the lowercase 'name'. */
+static int
+word_is(const struct loose *l, size_t n, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (tolower((unsigned char)l->s[l->i + k]) != name[k])
+			return 0;
+	return name[n] == '\0';
+}
+
+/* "Nov", "nov.", "November", "Sept": the month number, or 0. */
+static int
+loose_month(struct loose *l)
+{
+	static const char *const names[] = {
+		"january", "february", "march", "april", "may", "june",
+		"july", "august", "september", "october", "november",
+		"december"
+	};
+	size_t n = loose_word(l);
+	char abbr[4];
+	int m;
+
+	for (m = 0; m < 12; m++) {
+		memcpy(abbr, names[m], 3);
+		abbr[3] = '\0';
+		if (word_is(l, n, names[m]) || word_is(l, n, abbr) ||
+		    (m == 8 && word_is(l, n, "sept"))) {
+			l->i += n;
+			if (l->s[l->i] == '.')
+				l->i++;
+			return m + 1;
+		}
+	}
+	return 0;
+}
+
+/* Skips a day name ("Sun", "Sunday", "Sun.,"); it is not checked. */
+static void
+loose_dayname(struct loose *l)
+{
+	static const char *const names[] = {
+		"sunday", "monday", "tuesday", "wednesday", "thursday",
+		"friday", "saturday"
+	};
+	size_t n = loose_word(l);
+	char abbr[4];
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		memcpy(abbr, names[d], 3);
+		abbr[3] = '\0';
+		if (word_is(l, n, names[d]) || word_is(l, n, abbr)) {
+			l->i += n;
+			if (l->s[l->i] == '.')
+				l->i++;
+			if (l->s[l->i] == ',')
+				l->i++;
+			loose_ws(l);
+			return;
+		}
+	}
+}
+
+/* "H:MM", "HH:MM:SS", "HH:MM:SS.fff" */
+static int
+loose_clock(struct loose *l)
+{
+	struct civil *c = &l->c;
+
+	if (loose_num(l, 1, 2, &c->hour) < 0 || l->s[l->i] != ':')
+		return -1;
+	l->i++;
+	if (loose_num(l, 2, 2, &c->min) < 0)
+		return -1;
+	if (l->s[l->i] == ':') {
+		int scale = 100;
+
+		l->i++;
+		if (loose_num(l, 2, 2, &c->sec) < 0)
+			return -1;
+		if ((l->s[l->i] == '.' || l->s[l->i] == ',') &&
+		    isdigit((unsigned char)l->s[l->i + 1])) {
+			const char *p = l->s + ++l->i;
+
+			for (; isdigit((unsigned char)*p); p++, l->i++) {
+				c->ms += (*p - '0') * scale;
+				scale /= 10;
+			}
+		}
+	}
+	return 0;
+}
+
+/* "AM", "pm", "a.m.", "P.M." */
+static int
+loose_ampm(struct loose *l)
+{
+	const char *p = l->s + l->i;
+	int which;
+	size_t n = 1;
+
+	if (*p == 'a' || *p == 'A')
+		which = 1;
+	else if (*p == 'p' || *p == 'P')
+		which = 2;
+	else
+		return 0;
+	if (p[n] == '.')
+		n++;
+	if (p[n] != 'm' && p[n] != 'M')
+		return 0;
+	n++;
+	if (p[n] == '.')
+		n++;
+	if (isalpha((unsigned char)p[n]))
+		return 0;
+	l->i += n;
+	l->ampm = which;
+	return 1;
+}
+
+/*
+ * "+0800", "-05:00", "Z", "UT", "UTC", "GMT", "GMT+0800", and the zones
+ * RFC 5322 keeps from RFC 822.  "CST" is US Central (-0600) there, not
+ * China Standard Time; mail from China writes "+0800 (CST)" instead.
+ */
+static int
+loose_zone(struct loose *l)
+{
+	static const struct {
+		const char *name;
+		int off;
+	} zones[] = {
+		{ "z", 0 }, { "ut", 0 }, { "utc", 0 }, { "gmt", 0 },
+		{ "est", -300 }, { "edt", -240 }, { "cst", -360 },
+		{ "cdt", -300 }, { "mst", -420 }, { "mdt", -360 },
+		{ "pst", -480 }, { "pdt", -420 },
+	};
+	size_t n = loose_word(l), k;
+	int hh, mm, sign;
+
+	if (n > 0) {
+		for (k = 0; k < sizeof(zones) / sizeof(zones[0]); k++)
+			if (word_is(l, n, zones[k].name))
+				break;
+		if (k == sizeof(zones) / sizeof(zones[0]))
+			return -1;
+		l->i += n;
+		l->zoned = 1;
+		l->off = zones[k].off;
+		if (zones[k].off != 0 || (l->s[l->i] != '+' &&
+		    l->s[l->i] != '-'))
+			return 0;
+	}
+	if (l->s[l->i] != '+' && l->s[l->i] != '-')
+		return -1;
+	sign = l->s[l->i++] == '-' ? -1 : 1;
+	if (loose_num(l, 2, 2, &hh) < 0) {
+		if (l->s[l->i] == ':' || !isdigit((unsigned char)l->s[l->i]))
+			return -1;
+		/* "+0800": four digits read as hours and minutes */
+		if (digits(l->s, strlen(l->s), l->i, 4, &hh) < 0 ||
+		    isdigit((unsigned char)l->s[l->i + 4]))
+			return -1;
+		mm = hh % 100;
+		hh /= 100;
+		l->i += 4;
+	} else if (l->s[l->i] == ':') {
+		l->i++;
+		if (loose_num(l, 2, 2, &mm) < 0)
+			return -1;
+	} else
+		return -1;
+	if (hh > 23 || mm > 59)
+		return -1;
+	l->zoned = 1;
+	l->off = sign * (hh * 60 + mm);
+	return 0;
+}
+
+/*
+ * Reads what may follow a date: a time of day (after spaces, 'T' or ", ")
+ * unless 'have_clock', AM or PM, a zone, a "(comment)" as in "+0800
+ * (CST)", and then the end.
+ */
+static int
+loose_tail(struct loose *l, int have_clock)
+{
+	size_t save = l->i;
+
+	if (!have_clock) {
+		if (l->s[l->i] == ',')
+			l->i++;
+		if ((l->s[l->i] == 'T' || l->s[l->i] == 't') &&
+		    isdigit((unsigned char)l->s[l->i + 1]))
+			l->i++;
+		else
+			loose_ws(l);
+		if (isdigit((unsigned char)l->s[l->i]) && l->i > save) {
+			if (loose_clock(l) < 0)
+				return -1;
+			have_clock = 1;
+		} else
+			l->i = save;
+	}
+	if (have_clock && l->ampm == 0) {
+		save = l->i;
+		loose_ws(l);
+		if (!loose_ampm(l))
+			l->i = save;
+	}
+	loose_ws(l);
+	if (l->s[l->i] != '\0' && l->s[l->i] != '(' && loose_zone(l) < 0)
+		return -1;
+	loose_ws(l);
+	if (l->s[l->i] == '(') {
+		const char *close = strchr(l->s + l->i, ')');
+
+		if (close == NULL)
+			return -1;
+		l->i = (size_t)(close - l->s) + 1;
+		loose_ws(l);
+	}
+	return l->s[l->i] == '\0' ? 0 : -1;
+}
+
+/* "2026/11/22", "2026.1.5", "2026-1-5", then the tail. */
+static int
+loose_numeric_date(struct loose *l)
+{
+	char sep;
+
+	if (loose_num(l, 4, 4, &l->c.year) < 0)
+		return -1;
+	sep = l->s[l->i];
+	if (sep != '/' && sep != '.' && sep != '-')
+		return -1;
+	l->i++;
+	if (loose_num(l, 1, 2, &l->c.mon) < 0 || l->s[l->i++] != sep ||
+	    loose_num(l, 1, 2, &l->c.day) < 0)
+		return -1;
+	return loose_tail(l, 0);
+}
+
+/* A number and its unit, maybe spaced: "2026年", "11 月", "22号". */
+static int
+loose_cjk_field(struct loose *l, int min, int max, int *out,
+    const char *unit, const char *alt)
+{
+	loose_ws(l);
+	if (loose_num(l, min, max, out) < 0)
+		return -1;
+	loose_ws(l);
+	return loose_lit(l, unit) || (alt != NULL && loose_lit(l, alt)) ?
+	    0 : -1;
+}
+
+/* "2026年11月22日", then "10:15", "10时15分", "下午3点" or the tail. */
+static int
+loose_chinese_date(struct loose *l)
+{
+	struct civil *c = &l->c;
+	size_t save;
+
+	if (loose_cjk_field(l, 4, 4, &c->year, "年", NULL) < 0 ||
+	    loose_cjk_field(l, 1, 2, &c->mon, "月", NULL) < 0 ||
+	    loose_cjk_field(l, 1, 2, &c->day, "日", "号") < 0)
+		return -1;
+	loose_ws(l);
+	if (loose_lit(l, "上午") || loose_lit(l, "早上"))
+		l->ampm = 1;
+	else if (loose_lit(l, "下午") || loose_lit(l, "晚上"))
+		l->ampm = 2;
+	loose_ws(l);
+	if (!isdigit((unsigned char)l->s[l->i]))
+		return l->ampm != 0 ? -1 : loose_tail(l, 0);
+	save = l->i;
+	if (loose_clock(l) == 0)
+		return loose_tail(l, 1);
+	l->i = save;
+	if (loose_cjk_field(l, 1, 2, &c->hour, "时", "点") < 0)
+		return -1;
+	loose_ws(l);
+	if (isdigit((unsigned char)l->s[l->i])) {
+		if (loose_num(l, 1, 2, &c->min) < 0)
+			return -1;
+		loose_ws(l);
+		loose_lit(l, "分");
+		loose_ws(l);
+		if (isdigit((unsigned char)l->s[l->i]) &&
+		    loose_cjk_field(l, 1, 2, &c->sec, "秒", NULL) < 0)
+			return -1;
+	}
+	return loose_tail(l, 1);
+}
+
+/*
+ * "Nov 22 2026", "November 22, 2026 10:15", "22 Nov 2026", "22-Nov-2026",
+ * RFC 5322 "Sun, 22 Nov 2026 10:15:00 +0800", asctime "Sun Nov 22
+ * 10:15:00 2026" and JavaScript's "Sun Nov 22 2026 10:15:00 GMT+0800".
+ */
+static int
+loose_named_date(struct loose *l)
+{
+	int have_clock = 0;
+	size_t save;
+
+	loose_dayname(l);
+	if (isdigit((unsigned char)l->s[l->i])) {
+		int dash;
+
+		if (loose_num(l, 1, 2, &l->c.day) < 0)
+			return -1;
+		if ((dash = l->s[l->i] == '-'))
+			l->i++;
+		else if (loose_ws(l) == 0)
+			return -1;
+		if ((l->c.mon = loose_month(l)) == 0)
+			return -1;
+		if (dash) {
+			if (l->s[l->i++] != '-')
+				return -1;
+		} else if (loose_comma(l) < 0)
+			return -1;
+	} else {
+		if ((l->c.mon = loose_month(l)) == 0 || loose_ws(l) == 0 ||
+		    loose_num(l, 1, 2, &l->c.day) < 0)
+			return -1;
+		if (loose_word(l) == 2 && (word_is(l, 2, "st") ||
+		    word_is(l, 2, "nd") || word_is(l, 2, "rd") ||
+		    word_is(l, 2, "th")))
+			l->i += 2;
+		if (loose_comma(l) < 0)
+			return -1;
+		save = l->i;
+		if (loose_clock(l) == 0) {
+			if (loose_ws(l) == 0)
+				return -1;
+			have_clock = 1;
+		} else {
+			l->i = save;
+			l->c.hour = l->c.min = l->c.sec = l->c.ms = 0;
+		}
+	}
+	if (loose_num(l, 4, 4, &l->c.year) < 0)
+		return -1;
+	return loose_tail(l, have_clock);
+}
+
+/* A civil time in the zone of fb_tz_set(), read as fb_time_parse() does. */
+static int
+local_time(const struct civil *c, fb_time_t *t)
+{
+	struct tm tm;
+	time_t tt;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = c->year - 1900;
+	tm.tm_mon = c->mon - 1;
+	tm.tm_mday = c->day;
+	tm.tm_hour = c->hour;
+	tm.tm_min = c->min;
+	tm.tm_sec = c->sec;
+	tm.tm_isdst = -1;
+	tt = mktime(&tm);
+	if (tt == (time_t)-1 && !(tm.tm_year == 69 && tm.tm_mday == 31))
+		return -1;
+	*t = (fb_time_t)tt * 1000 + c->ms;
+	return 0;
+}
+
+static int
+loose_finish(struct loose *l, fb_time_t *t)
+{
+	struct civil *c = &l->c;
+
+	if (l->ampm != 0) {
+		if (c->hour < 1 || c->hour > 12)
+			return -1;
+		c->hour = c->hour % 12 + (l->ampm == 2 ? 12 : 0);
+	}
+	if (c->mon < 1 || c->mon > 12 || c->day < 1 ||
+	    c->day > days_in_month(c->year, c->mon) || c->hour > 23 ||
+	    c->min > 59 || c->sec > 60)
+		return -1;
+	if (c->sec == 60)
+		c->sec = 59;
+	if (!l->zoned)
+		return local_time(c, t);
+	*t = fb_time_from_civil(c->year, c->mon, c->day, c->hour, c->min,
+	    c->sec, c->ms) - (fb_time_t)l->off * 60000;
+	return 0;
+}
+
+/*
+ * A plain number: epoch seconds (9-10 digits, maybe a fraction), epoch
+ * milliseconds (12-13 digits), or an Excel serial date (20000-80000, the
+ * fraction the time of day, in the local zone).  Other lengths are too
+ * ambiguous to guess at.  Returns 1 if 's' is a number and was read, 0
+ * if it is not a number, -1 if it is one but none of these.
+ */
+static int
+loose_number(const char *s, fb_time_t *t)
+{
+	size_t nint = strspn(s, "0123456789"), nfrac = 0;
+	const char *frac = NULL;
+	int64_t v = 0;
+	size_t k;
+
+	if (nint == 0)
+		return 0;
+	if (s[nint] == '.') {
+		frac = s + nint + 1;
+		nfrac = strspn(frac, "0123456789");
+		if (nfrac == 0 || frac[nfrac] != '\0')
+			return 0;
+	} else if (s[nint] != '\0')
+		return 0;
+	if (nint > 13)
+		return -1;
+	for (k = 0; k < nint; k++)
+		v = v * 10 + (s[k] - '0');
+	if (nint == 9 || nint == 10) {
+		int64_t ms = 0, scale = 100;
+
+		for (k = 0; k < nfrac && scale > 0; k++, scale /= 10)
+			ms += (frac[k] - '0') * scale;
+		*t = v * 1000 + ms;
+		return 1;
+	}
+	if ((nint == 12 || nint == 13) && frac == NULL) {
+		*t = v;
+		return 1;
+	}
+	if (nint == 5 && v >= 20000 && v <= 80000) {
+		struct civil c;
+		double f = frac ? strtod(frac - 1, NULL) : 0.0;
+		int64_t y, day = v - 25569, ms;
+
+		/* Excel keeps times as fractions of a day: round to the ms. */
+		ms = (int64_t)(f * 86400000.0 + 0.5);
+		if (v == 80000 && ms > 0)
+			return -1;
+		day += ms / 86400000;
+		ms %= 86400000;
+		memset(&c, 0, sizeof(c));
+		civil_from_days(day, &y, &c.mon, &c.day);
+		c.year = (int)y;
+		c.hour = (int)(ms / 3600000);
+		c.min = (int)(ms / 60000 % 60);
+		c.sec = (int)(ms / 1000 % 60);
+		c.ms = (int)(ms % 1000);
+		return local_time(&c, t) == 0 ? 1 : -1;
+	}
+	return -1;
+}
+
+int
+fb_time_parse_loose(const char *s, fb_time_t *t, struct fb_error *err)
+{
+	char buf[128];
+	struct loose l;
+	size_t len;
+	const char *p = s;
+	int rc;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	len = strlen(p);
+	while (len > 0 && isspace((unsigned char)p[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+
+	if ((rc = loose_number(buf, t)) > 0)
+		return 0;
+	if (rc < 0)
+		goto bad;
+	/*
+	 * Only the absolute forms of fb_time_parse(): a data file that says
+	 * "now" or "-7d" is broken, not relative.  Numbers were read above.
+	 */
+	if (len > 4 && isdigit((unsigned char)buf[0]) && buf[4] == '-' &&
+	    fb_time_parse(buf, t, NULL) == 0)
+		return 0;
+	memset(&l, 0, sizeof(l));
+	l.s = buf;
+	if (isdigit((unsigned char)buf[0]) && isdigit((unsigned char)buf[1]) &&
+	    isdigit((unsigned char)buf[2]) && isdigit((unsigned char)buf[3]))
+		rc = strchr("/.-", buf[4]) != NULL && buf[4] != '\0' ?
+		    loose_numeric_date(&l) : loose_chinese_date(&l);
+	else
+		rc = loose_named_date(&l);
+	if (rc == 0 && loose_finish(&l, t) == 0)
+		return 0;
+bad:
+	return fb_error_set(err, "cannot read time '%s'", s);
+}
