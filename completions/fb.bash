@@ -38,10 +38,14 @@ _fb_argtype()
 		echo file ;;
 	--tz)
 		echo zone ;;
-	--channel)
+	-c|--channel)
 		echo channel ;;
+	-f|--format)
+		echo format ;;
+	--encoding)
+		echo encoding ;;
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
-	--format|--key)
+	--key|-m|--map|--max-per-customer-day)
 		echo value ;;
 	esac
 }
@@ -63,6 +67,17 @@ _fb_complete_arg()
 	channel)
 		COMPREPLY=($(compgen -W "app web miniprogram email hotline
 		    chat weibo douyin review other" -- "$2")) ;;
+	format)
+		# $cmd is the tool being completed (a local of _fb)
+		case ${cmd:-} in
+		fb-ingest)
+			COMPREPLY=($(compgen -W "ndjson json csv tsv eml mbox
+			    text" -- "$2")) ;;
+		*)
+			COMPREPLY=() ;;
+		esac ;;
+	encoding)
+		COMPREPLY=($(compgen -W "utf-8 gb18030 gbk big5" -- "$2")) ;;
 	*)
 		COMPREPLY=() ;;
 	esac

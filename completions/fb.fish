@@ -32,7 +32,9 @@ for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-sto
             case tz
                 complete -c $tool -l $name -x -d 'time zone' -a '(__fb_zones)'
             case channel
-                complete -c $tool -l $name -x -d channel \
+                set -l short
+                test $tool = fb-ingest; and set short -s c
+                complete -c $tool $short -l $name -x -d channel \
                     -a 'app web miniprogram email hotline chat weibo douyin review other'
             case since until now
                 complete -c $tool -l $name -x -d time
@@ -40,8 +42,26 @@ for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-sto
                 complete -c $tool -l $name -x -d age
             case max-size max-line
                 complete -c $tool -l $name -x -d size
-            case format key
+            case format
+                if test $tool = fb-ingest
+                    complete -c $tool -s f -l $name -x -d 'input format' \
+                        -a 'ndjson json csv tsv eml mbox text'
+                else
+                    complete -c $tool -l $name -x
+                end
+            case key
                 complete -c $tool -l $name -x
+            case encoding
+                complete -c $tool -l $name -x -d 'input encoding' \
+                    -a 'utf-8 gb18030 gbk big5'
+            case map
+                set -l short
+                test $tool = fb-ingest; and set short -s m
+                complete -c $tool $short -l $name -x -d 'FIELD=COLUMN,...'
+            case max-per-customer-day
+                complete -c $tool -l $name -x -d 'items per customer and day'
+            case unbuffered
+                complete -c $tool -s u -l $name
             case quiet
                 complete -c $tool -s q -l $name
             case verbose

@@ -385,6 +385,17 @@ struct fb_mail {
  */
 int fb_mail_parse(const char *msg, size_t len, struct fb_mail *mail,
     struct fb_error *err);
+
+/*
+ * Frees the strings of 'mail' and zeroes it; safe on a zeroed struct.
+ * After fb_mail_parse() succeeds no string is NULL ("" when absent);
+ * after it fails the struct is zeroed.  Notes on the choices made:
+ * GB2312/GBK names are read as GB18030, US-ASCII and no charset as UTF-8;
+ * raw 8-bit header bytes that are not UTF-8 are read in the message's
+ * charset, else GB18030; NUL bytes are dropped from the body; only parts
+ * that are not the chosen text part and not inline text alternatives
+ * count as attachments.  Not thread-safe (fb_to_utf8 keeps a converter).
+ */
 void fb_mail_release(struct fb_mail *mail);
 
 /*
