@@ -332,15 +332,17 @@ int fb_to_utf8(const char *charset, const char *in, size_t len, char **out,
  * C1) and invisible format characters (zero-width spaces, bidi controls,
  * BOM; not the zero-width joiner inside emoji) removed, every run of
  * whitespace (ASCII and Unicode spaces, U+3000 included, and line breaks)
- * made one ASCII space, leading and trailing space trimmed.  'text' must
- * be valid UTF-8.  Returns the new length.
+ * made one ASCII space (VT, FF and NEL count as whitespace), leading and
+ * trailing space trimmed; a shortened result is NUL-terminated.  'text'
+ * must be valid UTF-8.  Returns the new length.
  */
 size_t fb_text_clean(char *text, size_t len);
 
 /*
  * The language of 'text' (UTF-8): "zh" when Han characters make up a fair
  * share of its letters, "en" when Latin letters dominate, "other" for
- * other scripts, and "" when it has no letters at all.
+ * other scripts (also when Kana or Hangul make a quarter of the letters:
+ * Japanese has Han too), and "" when it has no letters at all.
  */
 const char *fb_text_lang(const char *text, size_t len);
 
@@ -356,8 +358,10 @@ enum fb_redact_kinds {
 /*
  * Masks personal data in 'text' (UTF-8) with '*', keeping the last four
  * digits of numbers and the domain of e-mail addresses.  Returns a new
- * NUL-terminated string ('*outlen' bytes) that the caller frees, or NULL
- * on allocation failure; '*found' (if not NULL) gets the number masked.
+ * NUL-terminated string of the same length ('*outlen' bytes) that the
+ * caller frees, or NULL on allocation failure; '*found' (if not NULL)
+ * gets the number masked.  ID-card numbers need a valid checksum and a
+ * plausible birth date, so most order numbers are left alone.
  */
 char *fb_text_redact(const char *text, size_t len, int kinds, size_t *outlen,
     int *found);
@@ -404,7 +408,10 @@ void fb_mail_release(struct fb_mail *mail);
  * "22 Nov 2026 10:15", "Nov 22, 2026 10:15:00", RFC 5322 dates ("Sun, 22
  * Nov 2026 10:15:00 +0800"), epoch seconds or milliseconds, and Excel
  * serial dates (days since 1899-12-30, e.g. "46348.427").  Times without
- * a zone are read in the zone of fb_tz_set().  Returns 0, or -1 with 'err'.
+ * a zone are read in the zone of fb_tz_set().  "CST" is US Central time,
+ * as RFC 5322 says; mail from China writes "+0800 (CST)", which is read
+ * right.  Day-month and month-day orders with slashes and two-digit years
+ * are ambiguous and refused.  Returns 0, or -1 with 'err'.
  */
 int fb_time_parse_loose(const char *s, fb_time_t *t, struct fb_error *err);
 
