@@ -81,8 +81,7 @@ static const struct {
 	    "评价内容", "留言", "问题描述", "描述", "comment", "comments",
 	    "review", "body", "content", "message", "feedback", "description",
 	    NULL } },
-	[F_CHANNEL] = { "channel", "channel", { "渠道", "来源", "source",
-	    NULL } },
+	[F_CHANNEL] = { "channel", "channel", { "渠道", "来源", NULL } },
 	[F_CUST_ID] = { "customer.id", "customer.id", { "用户id", "客户id",
 	    "会员id", "用户", "客户编号", "customer_id", "user_id", "customer",
 	    "user", "uid", NULL } },
@@ -390,8 +389,7 @@ has_bytes(const char *hay, size_t n, const char *needle)
 
 /* The fb id of an item: "fb-" and 64 bits of a hash of what identifies it. */
 static void
-make_id(char id[24], const char *channel, const struct item *it,
-    const char *ts)
+make_id(char id[24], const char *channel, const struct item *it)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *parts[4];
@@ -406,7 +404,8 @@ make_id(char id[24], const char *channel, const struct item *it,
 		parts[2] = parts[3] = "";
 	} else {
 		parts[1] = it->set[F_CUST_ID] ? item_get(it, F_CUST_ID, NULL) : "";
-		parts[2] = ts;
+		/* The time as the source wrote it: the same whatever --tz says. */
+		parts[2] = it->set[F_TS] ? item_get(it, F_TS, NULL) : "";
 		parts[3] = item_get(it, F_TEXT, NULL);
 	}
 	for (k = 0; k < 4; k++)
@@ -523,7 +522,7 @@ emit(struct conf *c, struct item *it)
 	struct fb_error err;
 	fb_time_t ts;
 	size_t n, k, tlen;
-	int first = 1, has_ts = 0;
+	int first = 1;
 	double v;
 
 	/* text: required, cleaned, redacted */
@@ -558,7 +557,6 @@ emit(struct conf *c, struct item *it)
 			free(red);
 			return FB_REJECT;
 		}
-		has_ts = 1;
 	} else
 		ts = fb_time_now();
 	fb_time_format(ts, tsbuf);
@@ -574,7 +572,7 @@ emit(struct conf *c, struct item *it)
 	} else {
 		/* The id hashes the text as stored, so --redact runs agree with each other. */
 		item_set(it, F_TEXT, text, tlen);
-		make_id(id, channel, it, has_ts ? tsbuf : "");
+		make_id(id, channel, it);
 	}
 	if (!seen_add(c, id)) {
 		c->dropped++;
@@ -859,6 +857,16 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 		if (it->keep_id != NULL && fb_rec_raw(rec, "source", &v) &&
 		    v.p[0] == '{')
 			it->source = v;
+		/* An export's own "source" that is not fb's object is kept in extra. */
+		if (fb_rec_raw(rec, "source", &v) && v.p[0] != '{') {
+			json_t *val = fb_json_decode(v);
+
+			if (it->extra == NULL && (it->extra = json_object()) == NULL)
+				fb_diex("out of memory");
+			if (val == NULL || json_object_set_new(it->extra, "source",
+			    val) < 0)
+				fb_diex("out of memory");
+		}
 		for (k = 0; k < rec->nmembers; k++) {
 			const struct fb_member *m = &rec->members[k];
 
@@ -990,15 +998,35 @@ read_json(struct conf *c, struct item *it, const char *path, const char *name)
 
 	if (buf == NULL)
 		return 1;
+	if (c->encoding != NULL) {
+		char *conv;
+		size_t clen;
+
+		if (fb_to_utf8(c->encoding, buf, len, &conv, &clen, &err) < 0) {
+			rc = fb_rejectf(&(struct fb_pos){ name, 1 }, buf, len, "%s",
+			    err.msg);
+			free(buf);
+			return rc < 0 ? -1 : 0;
+		}
+		free(buf);
+		buf = conv;
+		len = clen;
+	}
 	all.p = buf;
 	all.len = len;
-	if ((bad = fb_utf8_check(buf, len)) != len ||
-	    (type = fb_json_scan(buf, len, NULL, NULL, NULL, &err)) < 0 ||
+	/* Windows tools start files with a byte order mark. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		all.p += 3;
+		all.len -= 3;
+	}
+	if ((bad = fb_utf8_check(all.p, all.len)) != all.len ||
+	    (type = fb_json_scan(all.p, all.len, NULL, NULL, NULL, &err)) < 0 ||
 	    (type != JSON_OBJECT && type != JSON_ARRAY)) {
-		struct fb_pos p = { name, 1 + lines_between(buf, buf +
-		    (bad != len ? bad : err.col > 0 ? (size_t)err.col - 1 : 0)) };
+		struct fb_pos p = { name, 1 + lines_between(all.p, all.p +
+		    (bad != all.len ? bad : err.col > 0 ? (size_t)err.col - 1 :
+		    0)) };
 
-		if (bad != len)
+		if (bad != all.len)
 			rc = fb_rejectf(&p, buf, len, "invalid UTF-8");
 		else if (type < 0)
 			rc = fb_rejectf(&p, buf, len, "invalid JSON: %s", err.msg);
@@ -1008,7 +1036,7 @@ read_json(struct conf *c, struct item *it, const char *path, const char *name)
 		return rc < 0 ? -1 : 0;
 	}
 	fb_rec_init(&rec);
-	last = buf;
+	last = all.p;
 	if (type == JSON_OBJECT) {
 		elem = all;
 		goto one;
@@ -1103,16 +1131,13 @@ map_columns(struct csv_state *cs)
 				fb_diex("%s: no column '%s' for %s in the header",
 				    cs->name, c->map[f], fields[f].name);
 		} else {
-			/* The field's own name counts too ("text", "ts", "sku"). */
-			const char *own = strrchr(fields[f].name, '.');
-
-			own = own ? own + 1 : fields[f].name;
+			/* fb's own path first ("text", "customer.id"), then export names. */
 			for (j = 0; col < 0 && (j == 0 || fields[f].names[j - 1]); j++) {
 				const char *want = j == 0 ? fields[f].path : fields[f].names[j - 1];
 
 				for (k = 0; k < cs->ncols && col < 0; k++)
-					if (cs->colfield[k] < 0 && (col_match(cs->cols[k],
-					    want) || (j == 0 && col_match(cs->cols[k], own))))
+					if (cs->colfield[k] < 0 &&
+					    col_match(cs->cols[k], want))
 						col = (int)k;
 			}
 		}
@@ -1258,7 +1283,8 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 	struct fb_error err;
 	struct fb_reader *r;
 	struct fb_line line;
-	char *raw = NULL, *conv = NULL;
+	char *raw = NULL, *conv = NULL, poison[256] = "";
+	struct fb_pos poison_pos = { name, 0 };
 	size_t rawlen = 0, rawcap = 0, k;
 	unsigned long start = 0;
 	int n, rc = 0, first = 1;
@@ -1288,6 +1314,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			if (rc == 0)
 				rc = fb_reject_end();
 			rawlen = 0;
+			poison[0] = '\0';
 			csv_reset(&p, tsv);
 			cs.nvals = 0;
 			if (rc < 0)
@@ -1306,6 +1333,12 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			raw[rawlen++] = '\n';
 		memcpy(raw + rawlen, data, len);
 		rawlen += len;
+		/*
+		 * A line that does not convert still goes to the parser as it
+		 * is (quotes and commas are the same bytes in GB18030 and
+		 * Big5), so the row it belongs to is found whole and rejected
+		 * whole when it ends.
+		 */
 		if (c->encoding != NULL) {
 			size_t clen;
 
@@ -1313,33 +1346,28 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			conv = NULL;
 			if (fb_to_utf8(c->encoding, data, len, &conv, &clen,
 			    &err) < 0) {
-				rc = fb_rejectf(&line.pos, raw, rawlen, "%s", err.msg);
-				rawlen = 0;
-				csv_reset(&p, tsv);
-				cs.nvals = 0;
-				if (rc < 0)
-					break;
-				continue;
+				if (poison[0] == '\0') {
+					snprintf(poison, sizeof(poison), "%s", err.msg);
+					poison_pos = line.pos;
+				}
+			} else {
+				data = conv;
+				len = clen;
 			}
-			data = conv;
-			len = clen;
 		}
 		if (first && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
 			data += 3;
 			len -= 3;
 		}
 		first = 0;
-		if ((bad = fb_utf8_check(data, len)) != len ||
-		    memchr(data, '\0', len) != NULL) {
-			rc = fb_rejectf(&line.pos, raw, rawlen, bad != len ?
-			    "invalid UTF-8 at byte %zu" : "NUL byte in line",
-			    bad + 1);
-			rawlen = 0;
-			csv_reset(&p, tsv);
-			cs.nvals = 0;
-			if (rc < 0)
-				break;
-			continue;
+		if (poison[0] == '\0' && ((bad = fb_utf8_check(data, len)) != len ||
+		    memchr(data, '\0', len) != NULL)) {
+			if (bad != len)
+				snprintf(poison, sizeof(poison),
+				    "invalid UTF-8 at byte %zu", bad + 1);
+			else
+				snprintf(poison, sizeof(poison), "NUL byte in line");
+			poison_pos = line.pos;
 		}
 		/* Blank lines between rows are not rows. */
 		if (cs.nvals == 0 && rawlen == len && strspn(data, " \t\r") == len) {
@@ -1352,6 +1380,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			rc = fb_rejectf(&(struct fb_pos){ name, start }, raw, rawlen,
 			    "malformed quoted field");
 			rawlen = 0;
+			poison[0] = '\0';
 			csv_reset(&p, tsv);
 			cs.nvals = 0;
 			if (rc < 0)
@@ -1359,7 +1388,11 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			continue;
 		}
 		if (cs.row_done) {
-			rc = csv_row(&cs, raw, rawlen, start);
+			if (poison[0] != '\0')
+				rc = fb_rejectf(&poison_pos, raw, rawlen, "%s", poison);
+			else
+				rc = csv_row(&cs, raw, rawlen, start);
+			poison[0] = '\0';
 			cs.nvals = 0;
 			rawlen = 0;
 			if (rc < 0)
@@ -1373,7 +1406,8 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 	}
 	if (rc >= 0 && rawlen > 0) {
 		/* An unterminated quoted field ran to the end of the input. */
-		if (fb_rejectf(&(struct fb_pos){ name, start }, raw, rawlen,
+		if (fb_rejectf(poison[0] ? &poison_pos : &(struct fb_pos){ name,
+		    start }, raw, rawlen, "%s", poison[0] ? poison :
 		    "quoted field not closed before the end of the input") < 0)
 			rc = -1;
 	}
@@ -1487,7 +1521,14 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 		free(buf);
 		return rc < 0 ? -1 : 0;
 	}
-	for (i = 0; i <= len && rc >= 0; i++) {
+	/* Blank lines before the first "From " line are not a message. */
+	while (start < len && (buf[start] == '\n' || buf[start] == '\r')) {
+		if (buf[start] == '\n')
+			line++;
+		start++;
+	}
+	start_line = line;
+	for (i = start; i <= len && rc >= 0; i++) {
 		int boundary = i == len || (i > 0 && buf[i - 1] == '\n' &&
 		    strncmp(buf + i, "From ", 5) == 0 && i != start);
 

@@ -50,6 +50,14 @@ _fb_argtype()
 	esac
 }
 
+# _fb_words WORDS CUR: fill COMPREPLY with the blank-separated WORDS that
+# start with CUR (compgen -W splits WORDS at $IFS, so IFS must be blanks).
+_fb_words()
+{
+	local IFS=$' \t\n'
+	COMPREPLY=($(compgen -W "$1" -- "$2"))
+}
+
 # _fb_complete_arg TYPE CUR: fill COMPREPLY with candidates for an option
 # argument.
 _fb_complete_arg()
@@ -65,19 +73,18 @@ _fb_complete_arg()
 	zone)
 		COMPREPLY=($(compgen -W "$(_fb_zones)" -- "$2")) ;;
 	channel)
-		COMPREPLY=($(compgen -W "app web miniprogram email hotline
-		    chat weibo douyin review other" -- "$2")) ;;
+		_fb_words "app web miniprogram email hotline chat weibo douyin
+		    review other" "$2" ;;
 	format)
 		# $cmd is the tool being completed (a local of _fb)
 		case ${cmd:-} in
 		fb-ingest)
-			COMPREPLY=($(compgen -W "ndjson json csv tsv eml mbox
-			    text" -- "$2")) ;;
+			_fb_words "ndjson json csv tsv eml mbox text" "$2" ;;
 		*)
 			COMPREPLY=() ;;
 		esac ;;
 	encoding)
-		COMPREPLY=($(compgen -W "utf-8 gb18030 gbk big5" -- "$2")) ;;
+		_fb_words "utf-8 gb18030 gbk big5" "$2" ;;
 	*)
 		COMPREPLY=() ;;
 	esac

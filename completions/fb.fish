@@ -23,7 +23,10 @@ for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-sto
         set -l name (string replace -r -- '^--' '' $opt)
         switch $name
             case store
-                complete -c $tool -s s -l $name -x -d 'store directory' \
+                # fb-ingest has --store but no -s
+                set -l short -s s
+                test $tool = fb-ingest; and set short
+                complete -c $tool $short -l $name -x -d 'store directory' \
                     -a '(__fish_complete_directories (commandline -ct))'
             case reject
                 complete -c $tool -l $name -r -F -d 'write bad lines to file'

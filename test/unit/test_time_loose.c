@@ -10,7 +10,7 @@
 #include "fb.h"
 #include "tap.h"
 
-#define T_NOV22 1795313700000LL		/* 2026-11-22T02:15:00Z, 10:15 in Shanghai */
+#define T_NOV22 1795313700000LL		/* 2026-11-22T02:15Z, Shanghai 10:15 */
 #define H (3600 * 1000LL)
 #define MIDNIGHT_SH 1795276800000LL	/* 2026-11-22T00:00 in Shanghai */
 #define MIDNIGHT_UTC 1795305600000LL	/* 2026-11-22T00:00Z */
@@ -36,7 +36,8 @@ loose_bad(const char *s)
 	char want[300];
 
 	snprintf(want, sizeof(want), "cannot read time '%s'", s);
-	if (ok(fb_time_parse_loose(s, &t, &err) == -1, "loose rejects '%s'", s)) {
+	if (ok(fb_time_parse_loose(s, &t, &err) == -1, "loose rejects '%s'",
+	    s)) {
 		is_str(err.msg, want, "loose '%s': message", s);
 		is_int(t, 42, "loose '%s': time untouched", s);
 	}
@@ -264,7 +265,7 @@ test_numbers(void)
 	loose_bad("12345");
 	loose_bad("0");
 	loose_bad("1234567");
-	loose_bad("17953137001");		/* 11 digits: neither s nor ms */
+	loose_bad("17953137001");	/* 11 digits: neither s nor ms */
 	loose_bad("17953137001234");
 	loose_bad("1795313700123.5");
 	loose_bad("1795313700.");
@@ -317,7 +318,8 @@ test_err_null(void)
 		abort();
 	memset(heap, '1', 399);
 	heap[399] = '\0';
-	is_int(fb_time_parse_loose(heap, &t, NULL), -1, "loose rejects 399 digits");
+	is_int(fb_time_parse_loose(heap, &t, NULL), -1,
+	    "loose rejects 399 digits");
 	memset(heap, ' ', 399);
 	memcpy(heap + 150, "2026/11/22 10:15", 16);
 	is_int(fb_time_parse_loose(heap, &t, NULL), 0,
