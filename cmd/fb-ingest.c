@@ -750,6 +750,20 @@ emit(struct conf *c, struct item *it)
 
 /*---- JSON and NDJSON ----*/
 
+/* An id fb made: "fb-" and 8 to 32 lowercase hex digits, as a JSON string. */
+static int
+is_fb_id(struct fb_span v)
+{
+	size_t k;
+
+	if (v.len < 2 + 3 + 8 || v.len > 2 + 3 + 32 || strncmp(v.p, "\"fb-", 4) != 0)
+		return 0;
+	for (k = 4; k < v.len - 1; k++)
+		if (!isdigit((unsigned char)v.p[k]) && (v.p[k] < 'a' || v.p[k] > 'f'))
+			return 0;
+	return v.p[v.len - 1] == '"';
+}
+
 /* The fields a JSON object gives: fb's own paths first, then export names. */
 static void
 item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
@@ -803,10 +817,9 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 		if (!found)
 			continue;
 		/* An id of fb's own making is kept, not taken as the channel's reference. */
-		if (f == F_REF && strcmp(path, "id") == 0 && v.len == 21 &&
-		    strncmp(v.p, "\"fb-", 4) == 0) {
+		if (f == F_REF && strcmp(path, "id") == 0 && is_fb_id(v)) {
 			it->keep_id = v.p + 1;
-			it->keep_id_len = 19;
+			it->keep_id_len = v.len - 2;
 			found = 0;
 		}
 		top = path;
@@ -845,9 +858,9 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 		struct fb_span v;
 
 		if (it->keep_id == NULL && fb_rec_raw(rec, "id", &v) &&
-		    v.len == 21 && strncmp(v.p, "\"fb-", 4) == 0) {
+		    is_fb_id(v)) {
 			it->keep_id = v.p + 1;
-			it->keep_id_len = 19;
+			it->keep_id_len = v.len - 2;
 		}
 		if (fb_rec_raw(rec, "flags", &v) && v.p[0] == '[') {
 			it->top_flags = v.p;
@@ -870,9 +883,20 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 		for (k = 0; k < rec->nmembers; k++) {
 			const struct fb_member *m = &rec->members[k];
 
-			if (fb_json_key_eq(m, "id", 2))
-				consumed[k] |= it->keep_id != NULL;
-			else if (fb_json_key_eq(m, "source", 6) ||
+			if (fb_json_key_eq(m, "id", 2)) {
+				/* Neither ours nor the ref: kept in extra, never twice. */
+				if (!consumed[k] && it->keep_id == NULL) {
+					json_t *val = fb_json_decode(m->val);
+
+					if (it->extra == NULL &&
+					    (it->extra = json_object()) == NULL)
+						fb_diex("out of memory");
+					if (val == NULL || json_object_set_new(
+					    it->extra, "id", val) < 0)
+						fb_diex("out of memory");
+				}
+				consumed[k] = 1;
+			} else if (fb_json_key_eq(m, "source", 6) ||
 			    fb_json_key_eq(m, "customer", 8) ||
 			    fb_json_key_eq(m, "region", 6) ||
 			    fb_json_key_eq(m, "attachments", 11) ||

@@ -879,3 +879,16 @@ EOF
 	zh=$(jq -r 'select(.lang == "zh") | .id' out | wc -l)
 	((zh >= 1900)) || fail "only $zh of 2000 records are zh"
 }
+
+@test "an input id that is neither fb's nor the ref goes to extra, never a second id key" {
+	printf '%s\n' '{"id":"X-77","source":{"ref":"R-1"},"text":"物流太慢","ts":"2026-11-22T02:15:00Z"}' \
+	    '{"id":"fb-0123456789ab","text":"kept id","ts":"2026-11-22T02:15:00Z"}' > in.ndjson
+	run -0 --separate-stderr to_file out fb-ingest in.ndjson
+	# jq --stream shows repeated keys that a plain parse would merge
+	while IFS= read -r line; do
+		run -0 bash -c "printf '%s\\n' \"\$1\" | jq -c --stream 'select(length == 2 and (.[0] | length) == 1) | .[0][0]' | sort | uniq -d" _ "$line"
+		assert_output ""
+	done < out
+	assert_equal "$(sed -n 1p out | jq -r '[.source.ref, .extra.id] | @tsv')" $'R-1\tX-77'
+	assert_equal "$(sed -n 2p out | jq -r .id)" "fb-0123456789ab"
+}
