@@ -285,10 +285,15 @@ out_json_str(struct conf *c, const char *s, size_t n)
 	out_put(c, "\"", 1);
 	for (k = 0; k < n; k++) {
 		unsigned char ch = (unsigned char)s[k];
-		char esc[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+		char esc[6];
 
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
+		esc[0] = '\\';
+		esc[1] = 'u';
+		esc[2] = esc[3] = '0';
+		esc[4] = hex[ch >> 4];
+		esc[5] = hex[ch & 15];
 		out_put(c, s + from, k - from);
 		from = k + 1;
 		switch (ch) {
