@@ -21,7 +21,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest
+TOOLS = fb-store fb-ingest fb-gen
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -192,7 +192,7 @@ demo: deps
 	bin/fb-ingest --store var/fb examples/sample.ndjson | bin/fb-store append --dedup
 	@echo '== the store'
 	bin/fb-store stats --pretty
-	@echo '== feedback by channel, and five from the last day (Asia/Shanghai)'
+	@echo '== feedback by channel, and the first five from 30 October on (Asia/Shanghai)'
 	bin/fb-store cat | jq -r 'select(.type == null) | .channel' | sort | uniq -c
 	bin/fb-store cat --since 2026-10-30 --tz Asia/Shanghai | \
 	  jq -r 'select(.type == null) | [.ts, .channel, .lang, .text[0:40]] | @tsv' | head -5

@@ -309,6 +309,35 @@ out_json_str(struct conf *c, const char *s, size_t n)
 	out_put(c, "\"", 1);
 }
 
+/* Copies JSON text without the whitespace between its tokens. */
+static void
+out_compact(struct conf *c, const char *s, size_t n)
+{
+	size_t k, from = 0;
+	int in_str = 0;
+
+	for (k = 0; k < n; k++) {
+		char ch = s[k];
+
+		if (in_str) {
+			if (ch == '\\')
+				k++;
+			else if (ch == '"')
+				in_str = 0;
+			continue;
+		}
+		if (ch == '"') {
+			in_str = 1;
+			continue;
+		}
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+			out_put(c, s + from, k - from);
+			from = k + 1;
+		}
+	}
+	out_put(c, s + from, n - from);
+}
+
 /* ',"key":' (or '"key":' first in its object). */
 static void
 out_key(struct conf *c, int *first, const char *key)
@@ -390,46 +419,6 @@ has_bytes(const char *hay, size_t n, const char *needle)
 		if (memcmp(hay + k, needle, m) == 0)
 			return 1;
 	return 0;
-}
-
-/* The fb id of an item: "fb-" and 64 bits of a hash of what identifies it. */
-static void
-make_id(char id[24], const char *channel, const struct item *it)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *parts[4];
-	char *key;
-	size_t n = 0, k, total = 0;
-	uint64_t h[2];
-	int i;
-
-	parts[0] = channel;
-	if (it->set[F_REF]) {
-		parts[1] = item_get(it, F_REF, NULL);
-		parts[2] = parts[3] = "";
-	} else {
-		parts[1] = it->set[F_CUST_ID] ? item_get(it, F_CUST_ID, NULL) : "";
-		/* The time as the source wrote it: the same whatever --tz says. */
-		parts[2] = it->set[F_TS] ? item_get(it, F_TS, NULL) : "";
-		parts[3] = item_get(it, F_TEXT, NULL);
-	}
-	for (k = 0; k < 4; k++)
-		total += strlen(parts[k]) + 1;
-	if ((key = malloc(total)) == NULL)
-		fb_diex("out of memory");
-	for (k = 0; k < 4; k++) {
-		size_t l = strlen(parts[k]);
-
-		memcpy(key + n, parts[k], l);
-		n += l;
-		key[n++] = '\0';	/* keeps "ab"+"c" apart from "a"+"bc" */
-	}
-	fb_hash128(key, n, it->set[F_REF] ? 11 : 12, h);
-	free(key);
-	memcpy(id, "fb-", 3);
-	for (i = 0; i < 16; i++)
-		id[3 + i] = hex[(h[0] >> (60 - 4 * i)) & 15];
-	id[19] = '\0';
 }
 
 /* Adds an id to the run's set; returns 0 if it was there already. */
@@ -577,7 +566,9 @@ emit(struct conf *c, struct item *it)
 	} else {
 		/* The id hashes the text as stored, so --redact runs agree with each other. */
 		item_set(it, F_TEXT, text, tlen);
-		make_id(id, channel, it);
+		fb_feedback_id(channel, item_get(it, F_REF, NULL),
+		    item_get(it, F_CUST_ID, NULL), item_get(it, F_TS, NULL),
+		    item_get(it, F_TEXT, NULL), it->pos.line, id);
 	}
 	if (!seen_add(c, id)) {
 		c->dropped++;
@@ -735,12 +726,18 @@ emit(struct conf *c, struct item *it)
 	if (it->rec != NULL)
 		for (k = 0; k < it->rec->nmembers; k++) {
 			const struct fb_member *m = &it->rec->members[k];
+			const char *from = m->key.p - 1;
+			size_t len = (size_t)(m->val.p + m->val.len - from);
 
 			if (it->consumed[k])
 				continue;
 			out_put(c, ",", 1);
-			out_put(c, m->key.p - 1, (size_t)(m->val.p + m->val.len -
-			    (m->key.p - 1)));
+			/* A pretty-printed JSON file's line breaks would split the record. */
+			if (memchr(from, '\n', len) != NULL ||
+			    memchr(from, '\r', len) != NULL)
+				out_compact(c, from, len);
+			else
+				out_put(c, from, len);
 		}
 	out_put(c, "}", 1);
 	free(red);

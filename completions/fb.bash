@@ -6,7 +6,7 @@
 # command name: install this file as fb-store and link the other names to it.
 # To complete a new tool, add its name to _fb_tools.
 
-_fb_tools="fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store"
+_fb_tools="fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen"
 
 declare -gA _fb_opts_cache _fb_cmds_cache
 
@@ -32,9 +32,12 @@ _fb_zones()
 _fb_argtype()
 {
 	case $1 in
-	-s|--store)
+	-s)
+		# fb-gen's -s is --seed; $cmd is a local of _fb
+		if [[ ${cmd:-} == fb-gen ]]; then echo value; else echo dir; fi ;;
+	--store)
 		echo dir ;;
-	--reject|--rules|--output)
+	--reject|--rules|--output|--truth)
 		echo file ;;
 	--tz)
 		echo zone ;;
@@ -44,8 +47,10 @@ _fb_argtype()
 		echo format ;;
 	--encoding)
 		echo encoding ;;
+	--incidents)
+		echo incidents ;;
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
-	--key|-m|--map|--max-per-customer-day)
+	--key|-m|--map|--max-per-customer-day|--seed|-n|--count|--days)
 		echo value ;;
 	esac
 }
@@ -80,11 +85,19 @@ _fb_complete_arg()
 		case ${cmd:-} in
 		fb-ingest)
 			_fb_words "ndjson json csv tsv eml mbox text" "$2" ;;
+		fb-gen)
+			_fb_words "ndjson record csv tsv mbox text json" "$2" ;;
 		*)
 			COMPREPLY=() ;;
 		esac ;;
 	encoding)
-		_fb_words "utf-8 gb18030 gbk big5" "$2" ;;
+		if [[ ${cmd:-} == fb-gen ]]; then
+			_fb_words "utf-8 gb18030" "$2"
+		else
+			_fb_words "utf-8 gb18030 gbk big5" "$2"
+		fi ;;
+	incidents)
+		_fb_words "all none sku surge burst growth repeat" "$2" ;;
 	*)
 		COMPREPLY=() ;;
 	esac

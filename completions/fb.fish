@@ -16,7 +16,7 @@ function __fb_zones
         ! -path "$dir/right/*" 2>/dev/null | string replace -- "$dir/" ''
 end
 
-for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store
+for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen
     command -q $tool; or continue
 
     for opt in ($tool --list-options 2>/dev/null)
@@ -30,6 +30,17 @@ for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-sto
                     -a '(__fish_complete_directories (commandline -ct))'
             case reject
                 complete -c $tool -l $name -r -F -d 'write bad lines to file'
+            case truth
+                complete -c $tool -l $name -r -F -d 'write the planted incidents to file'
+            case seed
+                complete -c $tool -s s -l $name -x -d seed
+            case count
+                complete -c $tool -s n -l $name -x -d number
+            case days
+                complete -c $tool -l $name -x -d number
+            case incidents
+                complete -c $tool -l $name -x -d 'incidents to plant' \
+                    -a 'all none sku surge burst growth repeat'
             case rules output
                 complete -c $tool -l $name -r -F
             case tz
@@ -49,14 +60,22 @@ for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-sto
                 if test $tool = fb-ingest
                     complete -c $tool -s f -l $name -x -d 'input format' \
                         -a 'ndjson json csv tsv eml mbox text'
+                else if test $tool = fb-gen
+                    complete -c $tool -s f -l $name -x -d 'output format' \
+                        -a 'ndjson record csv tsv mbox text json'
                 else
                     complete -c $tool -l $name -x
                 end
             case key
                 complete -c $tool -l $name -x
             case encoding
-                complete -c $tool -l $name -x -d 'input encoding' \
-                    -a 'utf-8 gb18030 gbk big5'
+                if test $tool = fb-gen
+                    complete -c $tool -l $name -x -d 'output encoding' \
+                        -a 'utf-8 gb18030'
+                else
+                    complete -c $tool -l $name -x -d 'input encoding' \
+                        -a 'utf-8 gb18030 gbk big5'
+                end
             case map
                 set -l short
                 test $tool = fb-ingest; and set short -s m

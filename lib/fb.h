@@ -415,6 +415,18 @@ void fb_mail_release(struct fb_mail *mail);
  */
 int fb_time_parse_loose(const char *s, fb_time_t *t, struct fb_error *err);
 
+/*---- Identity (fb_id.c) ----*/
+
+/*
+ * Writes the stable id of a feedback item, "fb-" and 16 hex digits: a
+ * hash of 'channel' and the channel's own 'ref' when there is one, else of
+ * 'channel', 'customer', 'ts' as the source wrote it and the cleaned
+ * 'text' (and the input 'line' when there is neither customer nor ts).
+ * NULL counts as "".
+ */
+void fb_feedback_id(const char *channel, const char *ref, const char *customer,
+    const char *ts, const char *text, unsigned long line, char id[24]);
+
 /*---- Configuration (fb_config.c) ----*/
 
 /*
