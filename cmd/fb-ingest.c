@@ -750,6 +750,23 @@ emit(struct conf *c, struct item *it)
 	return fb_out_end_record(&fb_stdout) < 0 ? FB_FATAL : FB_DROP;
 }
 
+/*
+ * Emits an item whose source bytes are 'raw': a rejected item's bytes go
+ * to --reject.  Returns 0, or -1 to stop (--strict, a fatal error).
+ */
+static int
+emit_raw(struct conf *c, struct item *it, const char *raw, size_t len)
+{
+	switch (emit(c, it)) {
+	case FB_REJECT:
+		return fb_reject_more(raw, len) < 0 ? -1 : fb_reject_end();
+	case FB_FATAL:
+		return -1;
+	default:
+		return 0;
+	}
+}
+
 /*---- JSON and NDJSON ----*/
 
 /* An id fb made: "fb-" and 8 to 32 lowercase hex digits, as a JSON string. */
@@ -1092,18 +1109,7 @@ one:
 			continue;
 		}
 		item_from_object(c, it, &rec);
-		switch (emit(c, it)) {
-		case FB_REJECT:
-			if (fb_reject_more(elem.p, elem.len) < 0 ||
-			    fb_reject_end() < 0)
-				rc = -1;
-			break;
-		case FB_FATAL:
-			rc = -1;
-			break;
-		default:
-			break;
-		}
+		rc = emit_raw(c, it, elem.p, elem.len);
 		if (rc < 0 || type == JSON_OBJECT)
 			break;
 	}
@@ -1271,17 +1277,7 @@ csv_row(struct csv_state *cs, const char *raw, size_t rawlen,
 			json_object_set_new(it->extra, cs->cols[k],
 			    json_stringn(cs->vals[k], cs->vlens[k]));
 	}
-	switch (emit(cs->c, it)) {
-	case FB_REJECT:
-		rc = fb_reject_more(raw, rawlen) < 0 ? -1 : fb_reject_end();
-		break;
-	case FB_FATAL:
-		rc = -1;
-		break;
-	default:
-		rc = 0;
-		break;
-	}
+	rc = emit_raw(cs->c, it, raw, rawlen);
 	item_reset(it);
 	return rc;
 }
@@ -1515,17 +1511,7 @@ mail_item(struct conf *c, struct item *it, const char *msg, size_t len,
 			    json_string(mail.from_name));
 	}
 	fb_mail_release(&mail);
-	switch (emit(c, it)) {
-	case FB_REJECT:
-		rc = fb_reject_more(msg, len) < 0 ? -1 : fb_reject_end();
-		break;
-	case FB_FATAL:
-		rc = -1;
-		break;
-	default:
-		rc = 0;
-		break;
-	}
+	rc = emit_raw(c, it, msg, len);
 	item_reset(it);
 	return rc;
 }
@@ -1593,15 +1579,6 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 /*---- Plain text ----*/
 
 static int
-text_one(struct conf *c, struct item *it, const struct fb_line *line)
-{
-	item_reset(it);
-	it->pos = line->pos;
-	item_set(it, F_TEXT, line->data, line->len);
-	return emit(c, it);
-}
-
-static int
 read_text(struct conf *c, struct item *it, const char *path)
 {
 	struct fb_error err;
@@ -1652,22 +1629,16 @@ read_text(struct conf *c, struct item *it, const char *path)
 			}
 			continue;
 		}
-		if (conv != NULL) {
-			struct fb_line l2 = line;
-
-			l2.data = conv;
-			l2.len = strlen(conv);
-			res = text_one(c, it, &l2);
-			free(conv);
-		} else
-			res = text_one(c, it, &line);
-		if (res == FB_REJECT) {
-			if (fb_reject_more(line.data, line.raw_len) < 0 ||
-			    fb_reject_end() < 0)
-				res = FB_FATAL;
-		}
 		item_reset(it);
-		if (res == FB_FATAL) {
+		it->pos = line.pos;
+		if (conv != NULL)
+			item_set(it, F_TEXT, conv, strlen(conv));
+		else
+			item_set(it, F_TEXT, line.data, line.len);
+		free(conv);
+		res = emit_raw(c, it, line.data, line.raw_len);
+		item_reset(it);
+		if (res < 0) {
 			rc = -1;
 			break;
 		}
