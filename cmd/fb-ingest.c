@@ -169,8 +169,10 @@ struct conf {
 	const char *store_dir;
 	struct fb_store *store;
 	/* the run */
-	struct seen *seen;
-	size_t seen_cap, seen_n;
+	struct seen_set {
+		struct seen *slots;
+		size_t cap, n;
+	} seen[2];		/* this generation, the one before */
 	struct day_count *days;
 	size_t days_cap, days_n;
 	unsigned long dropped;
@@ -421,41 +423,91 @@ has_bytes(const char *hay, size_t n, const char *needle)
 	return 0;
 }
 
+/*
+ * The ids seen in this run, in two generations so memory stays bounded
+ * (DESIGN.md 6: per-record stages stream in constant memory): a table
+ * grows to SEEN_MAX slots; when that fills, it becomes the old generation
+ * and the one before it is dropped.  Every duplicate among the last
+ * 3/4 SEEN_MAX items is caught; ones farther apart are left for --store
+ * and fb-store append --dedup, whose index is on disk.
+ */
+#define SEEN_MAX (1u << 19)	/* 8 MiB a generation */
+
+static int
+seen_has(const struct seen_set *t, uint64_t h1, uint32_t h2, size_t *slot)
+{
+	size_t i;
+
+	if (t->cap == 0)
+		return 0;
+	for (i = h1 & (t->cap - 1); t->slots[i].h1 || t->slots[i].h2;
+	    i = (i + 1) & (t->cap - 1))
+		if (t->slots[i].h1 == h1 && t->slots[i].h2 == h2)
+			return 1;
+	if (slot != NULL)
+		*slot = i;
+	return 0;
+}
+
+static void
+seen_grow(struct seen_set *t, size_t ncap)
+{
+	struct seen *ns = calloc(ncap, sizeof(*ns));
+	size_t k, i;
+
+	if (ns == NULL)
+		fb_diex("out of memory");
+	for (k = 0; k < t->cap; k++) {
+		if (t->slots[k].h1 == 0 && t->slots[k].h2 == 0)
+			continue;
+		for (i = t->slots[k].h1 & (ncap - 1); ns[i].h1 || ns[i].h2;
+		    i = (i + 1) & (ncap - 1))
+			;
+		ns[i] = t->slots[k];
+	}
+	free(t->slots);
+	t->slots = ns;
+	t->cap = ncap;
+}
+
 /* Adds an id to the run's set; returns 0 if it was there already. */
 static int
 seen_add(struct conf *c, const char *id)
 {
+	struct seen_set *cur = &c->seen[0], *old = &c->seen[1];
 	uint64_t h[2];
-	size_t i;
+	size_t slot = 0;
 
-	if ((c->seen_n + 1) * 4 > c->seen_cap * 3) {
-		size_t ncap = c->seen_cap ? c->seen_cap * 2 : 4096, k;
-		struct seen *ns = calloc(ncap, sizeof(*ns));
-
-		if (ns == NULL)
-			fb_diex("out of memory");
-		for (k = 0; k < c->seen_cap; k++) {
-			if (c->seen[k].h1 == 0 && c->seen[k].h2 == 0)
-				continue;
-			for (i = c->seen[k].h1 & (ncap - 1); ns[i].h1 || ns[i].h2;
-			    i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = c->seen[k];
-		}
-		free(c->seen);
-		c->seen = ns;
-		c->seen_cap = ncap;
-	}
 	fb_hash128(id, strlen(id), 5, h);
 	if (h[0] == 0 && (uint32_t)h[1] == 0)
 		h[0] = 1;
-	for (i = h[0] & (c->seen_cap - 1); c->seen[i].h1 || c->seen[i].h2;
-	    i = (i + 1) & (c->seen_cap - 1))
-		if (c->seen[i].h1 == h[0] && c->seen[i].h2 == (uint32_t)h[1])
-			return 0;
-	c->seen[i].h1 = h[0];
-	c->seen[i].h2 = (uint32_t)h[1];
-	c->seen_n++;
+	if (seen_has(old, h[0], (uint32_t)h[1], NULL) ||
+	    seen_has(cur, h[0], (uint32_t)h[1], NULL))
+		return 0;
+	if ((cur->n + 1) * 4 > cur->cap * 3) {
+		if (cur->cap < SEEN_MAX)
+			seen_grow(cur, cur->cap ? cur->cap * 2 : 4096);
+		else {
+			/* The older generation goes; the full one takes its place. */
+			struct seen_set t = *old;
+
+			*old = *cur;
+			*cur = t;
+			if (cur->cap != SEEN_MAX) {
+				free(cur->slots);
+				cur->slots = calloc(SEEN_MAX, sizeof(*cur->slots));
+				if (cur->slots == NULL)
+					fb_diex("out of memory");
+				cur->cap = SEEN_MAX;
+			} else
+				memset(cur->slots, 0, SEEN_MAX * sizeof(*cur->slots));
+			cur->n = 0;
+		}
+	}
+	seen_has(cur, h[0], (uint32_t)h[1], &slot);
+	cur->slots[slot].h1 = h[0];
+	cur->slots[slot].h2 = (uint32_t)h[1];
+	cur->n++;
 	return 1;
 }
 
@@ -1893,7 +1945,8 @@ main(int argc, char *argv[])
 	if (c.dropped > 0 && !fb_conf.quiet)
 		fb_warnx("dropped %lu duplicate items", c.dropped);
 	fb_store_close(c.store);
-	free(c.seen);
+	free(c.seen[0].slots);
+	free(c.seen[1].slots);
 	free(c.days);
 	free(c.line);
 	return fb_cli_finish(status);

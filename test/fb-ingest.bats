@@ -892,3 +892,20 @@ EOF
 	assert_equal "$(sed -n 1p out | jq -r '[.source.ref, .extra.id] | @tsv')" $'R-1\tX-77'
 	assert_equal "$(sed -n 2p out | jq -r .id)" "fb-0123456789ab"
 }
+
+@test "memory stays bounded on a long run: the duplicate set keeps two generations" {
+	local big=${FB_TEST_BIG_N:-1000000} small=100000 slack=$((24 * 1024))
+	[[ -n ${FB_TEST_SANITIZE:-} ]] && slack=$((48 * 1024))
+	fb-gen --seed 3 --count "$big" --format text > big.txt
+	head -n "$small" big.txt > small.txt
+	printf '%s\n' "$(head -n 1 big.txt)" >> big.txt	# a duplicate a million lines apart
+	/usr/bin/time -f %M -o rss.big fb-ingest --now 2026-11-22T00:00:00Z big.txt > big.out
+	/usr/bin/time -f %M -o rss.small fb-ingest --now 2026-11-22T00:00:00Z small.txt > small.out
+	# line numbers tell identical lines of a text file apart: none dropped
+	assert_equal "$(wc -l < big.out)" "$((big + 1))"
+	local b s
+	b=$(tail -n 1 rss.big)
+	s=$(tail -n 1 rss.small)
+	echo "# peak RSS: $b KB for $big lines, $s KB for $small" >&3
+	((b - s < slack)) || fail "peak RSS $b KB for $big lines vs $s KB for $small"
+}
