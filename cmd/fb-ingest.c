@@ -835,15 +835,69 @@ is_fb_id(struct fb_span v)
 	return v.p[v.len - 1] == '"';
 }
 
+/*
+ * Export names of every field, sorted, so a record's keys are matched in
+ * one look-up each rather than against every name of every field.
+ */
+struct synonym {
+	const char *name;
+	unsigned char field, rank;	/* NFIELDS: no field */
+};
+
+static struct synonym synonyms[NFIELDS * 26];
+static size_t nsynonyms;
+
+static int
+synonym_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct synonym *)a)->name,
+	    ((const struct synonym *)b)->name);
+}
+
+static void
+synonyms_init(void)
+{
+	size_t f, k;
+
+	for (f = 0; f < NFIELDS; f++)
+		for (k = 0; fields[f].names[k] != NULL; k++)
+			synonyms[nsynonyms++] = (struct synonym){
+			    fields[f].names[k], (unsigned char)f,
+			    (unsigned char)k };
+	qsort(synonyms, nsynonyms, sizeof(*synonyms), synonym_cmp);
+}
+
+/* The field a top-level key names as an export would (ASCII case ignored). */
+static struct synonym
+synonym_of(const struct fb_member *m)
+{
+	struct synonym key = { NULL, NFIELDS, 0 }, *hit;
+	char lower[64];
+	size_t k;
+
+	if (m->key_escaped || m->key.len >= sizeof(lower))
+		return key;
+	for (k = 0; k < m->key.len; k++)
+		lower[k] = (char)tolower((unsigned char)m->key.p[k]);
+	lower[k] = '\0';
+	key.name = lower;
+	hit = bsearch(&key, synonyms, nsynonyms, sizeof(*synonyms),
+	    synonym_cmp);
+	if (hit == NULL)
+		return (struct synonym){ NULL, NFIELDS, 0 };
+	return *hit;
+}
+
 /* The fields a JSON object gives: fb's own paths first, then export names. */
 static void
 item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 {
 	static unsigned char *consumed;
-	static size_t consumed_cap;
+	static size_t consumed_cap, syn_cap;
+	static struct synonym *syn;
 	char small[256], *dec;
 	const char *s;
-	size_t k, f;
+	size_t k, f, best;
 	long n;
 
 	if (rec->nmembers > consumed_cap) {
@@ -854,6 +908,13 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 	memset(consumed, 0, rec->nmembers);
 	it->rec = rec;
 	it->consumed = consumed;
+	if (rec->nmembers > syn_cap) {
+		syn_cap = rec->nmembers * 2;
+		if ((syn = realloc(syn, syn_cap * sizeof(*syn))) == NULL)
+			fb_diex("out of memory");
+	}
+	for (k = 0; k < rec->nmembers; k++)
+		syn[k] = synonym_of(&rec->members[k]);
 	for (f = 0; f < NFIELDS; f++) {
 		struct fb_span v;
 		const char *path = NULL, *top;
@@ -865,24 +926,19 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 			found = fb_rec_raw(rec, path = c->map[f], &v);
 		else {
 			found = fb_rec_raw(rec, path = fields[f].path, &v);
-			for (k = 0; !found && fields[f].names[k] != NULL; k++) {
-				size_t m;
+			/* The export name earliest in the field's list wins; then the last such key. */
+			for (k = 0, best = SIZE_MAX; !found && k < rec->nmembers; k++)
+				if (syn[k].field == f && (best == SIZE_MAX ||
+				    syn[k].rank <= syn[best].rank))
+					best = k;
+			if (!found && best != SIZE_MAX) {
+				const struct fb_member *mb = &rec->members[best];
 
-				/* Export names match top-level keys whatever their case. */
-				for (m = 0; m < rec->nmembers; m++) {
-					const struct fb_member *mb = &rec->members[m];
-
-					if (!mb->key_escaped && mb->key.len ==
-					    strlen(fields[f].names[k]) &&
-					    strncasecmp(mb->key.p, fields[f].names[k],
-					    mb->key.len) == 0) {
-						snprintf(alt, sizeof(alt), "%.*s",
-						    (int)mb->key.len, mb->key.p);
-						path = alt;
-						v = mb->val;
-						found = 1;
-					}
-				}
+				snprintf(alt, sizeof(alt), "%.*s", (int)mb->key.len,
+				    mb->key.p);
+				path = alt;
+				v = mb->val;
+				found = 1;
 			}
 		}
 		if (!found)
@@ -1862,6 +1918,7 @@ main(int argc, char *argv[])
 	int opt, nfiles, k, status = FB_EXIT_OK;
 
 	fb_cli_init("fb-ingest");
+	synonyms_init();
 	memset(&c, 0, sizeof(c));
 	memset(&it, 0, sizeof(it));
 	while ((opt = fb_getopt(argc, argv, &tool, &arg)) != -1) {
