@@ -244,94 +244,13 @@ local_midnight(fb_time_t t)
 	return floor_div(t + LOCAL_OFF_MS, DAY_MS) * DAY_MS - LOCAL_OFF_MS;
 }
 
-/*---- Growable buffers ----*/
-
-struct gbuf {
-	char *p;
-	size_t len, cap;
-};
-
+/* Writes a finished buffer to stdout; a buffer that ran out of memory is fatal. */
 static void
-gb_grow(struct gbuf *b, size_t more)
+put_buf(const struct fb_buf *b)
 {
-	size_t cap = b->cap ? b->cap : 1024;
-
-	if (b->len + more + 1 <= b->cap)
-		return;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	if ((b->p = realloc(b->p, cap)) == NULL)
+	if (b->err)
 		fb_diex("out of memory");
-	b->cap = cap;
-}
-
-static void
-gb_put(struct gbuf *b, const void *s, size_t n)
-{
-	gb_grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-gb_puts(struct gbuf *b, const char *s)
-{
-	gb_put(b, s, strlen(s));
-}
-
-static void
-gb_putc(struct gbuf *b, int c)
-{
-	if (b->len + 2 > b->cap)
-		gb_grow(b, 1);
-	b->p[b->len++] = (char)c;
-	b->p[b->len] = '\0';
-}
-
-static void
-gb_putint(struct gbuf *b, long long v)
-{
-	unsigned long long u = (unsigned long long)v;
-	char tmp[24];
-	int i = 0;
-
-	if (v < 0)
-		u = 0 - u;
-	do {
-		tmp[i++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		tmp[i++] = '-';
-	gb_grow(b, (size_t)i);
-	while (i > 0)
-		b->p[b->len++] = tmp[--i];
-	b->p[b->len] = '\0';
-}
-
-static void gb_printf(struct gbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-gb_printf(struct gbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	gb_grow(b, 128);
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		fb_diex("cannot format output");
-	if ((size_t)n >= b->cap - b->len) {
-		gb_grow(b, (size_t)n);
-		va_start(ap, fmt);
-		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
+	fb_out_write(&fb_stdout, b->p, b->len);
 }
 
 /* Writes 'v' in decimal, zero-padded to 'width'; returns the end (a NUL). */
@@ -397,7 +316,7 @@ sb_puts(struct sbuf *b, const char *s)
  * json_dumps(JSON_INDENT(2)).  'base' is the indent of the object itself.
  */
 struct jw {
-	struct gbuf *b;
+	struct fb_buf *b;
 	int pretty, base, depth;
 	int count[8];
 };
@@ -405,39 +324,7 @@ struct jw {
 static void
 jw_str(struct jw *w, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	struct gbuf *b = w->b;
-	size_t i, start = 0;
-
-	gb_putc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
-		char u[7];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		gb_put(b, s + start, i - start);
-		start = i + 1;
-		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		default:
-			memcpy(u, "\\u00", 4);
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 15];
-			u[6] = '\0';
-			esc = u;
-		}
-		gb_puts(b, esc);
-	}
-	gb_put(b, s + start, n - start);
-	gb_putc(b, '"');
+	fb_buf_json_str(w->b, s, n);
 }
 
 static void
@@ -445,31 +332,31 @@ jw_indent(struct jw *w, int level)
 {
 	int i;
 
-	gb_putc(w->b, '\n');
+	fb_buf_addc(w->b, '\n');
 	for (i = 0; i < w->base + 2 * level; i++)
-		gb_putc(w->b, ' ');
+		fb_buf_addc(w->b, ' ');
 }
 
 static void
-jw_open(struct jw *w, struct gbuf *b, int pretty, int base)
+jw_open(struct jw *w, struct fb_buf *b, int pretty, int base)
 {
 	w->b = b;
 	w->pretty = pretty;
 	w->base = base;
 	w->depth = 0;
 	w->count[0] = 0;
-	gb_putc(b, '{');
+	fb_buf_addc(b, '{');
 }
 
 static void
 jw_key(struct jw *w, const char *key)
 {
 	if (w->count[w->depth]++ > 0)
-		gb_putc(w->b, ',');
+		fb_buf_addc(w->b, ',');
 	if (w->pretty)
 		jw_indent(w, w->depth + 1);
 	jw_str(w, key, strlen(key));
-	gb_puts(w->b, w->pretty ? ": " : ":");
+	fb_buf_adds(w->b, w->pretty ? ": " : ":");
 }
 
 static void
@@ -483,7 +370,7 @@ static void
 jw_kint(struct jw *w, const char *key, long long val)
 {
 	jw_key(w, key);
-	gb_putint(w->b, val);
+	fb_buf_addint(w->b, val);
 }
 
 /* A number with two decimals, trailing zeros dropped (23150.5, 980). */
@@ -515,7 +402,7 @@ jw_kmoney(struct jw *w, const char *key, double val)
 
 	fmt_money(buf, val);
 	jw_key(w, key);
-	gb_puts(w->b, buf);
+	fb_buf_adds(w->b, buf);
 }
 
 /* Opens the object that is the value of 'key'. */
@@ -523,7 +410,7 @@ static void
 jw_kobj(struct jw *w, const char *key)
 {
 	jw_key(w, key);
-	gb_putc(w->b, '{');
+	fb_buf_addc(w->b, '{');
 	w->count[++w->depth] = 0;
 }
 
@@ -533,17 +420,17 @@ jw_karr_str(struct jw *w, const char *key, const char *const *vals, int n)
 	int i;
 
 	jw_key(w, key);
-	gb_putc(w->b, '[');
+	fb_buf_addc(w->b, '[');
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			gb_putc(w->b, ',');
+			fb_buf_addc(w->b, ',');
 		if (w->pretty)
 			jw_indent(w, w->depth + 2);
 		jw_str(w, vals[i], strlen(vals[i]));
 	}
 	if (w->pretty && n > 0)
 		jw_indent(w, w->depth + 1);
-	gb_putc(w->b, ']');
+	fb_buf_addc(w->b, ']');
 }
 
 static void
@@ -551,7 +438,7 @@ jw_close(struct jw *w)
 {
 	if (w->pretty && w->count[w->depth] > 0)
 		jw_indent(w, w->depth);
-	gb_putc(w->b, '}');
+	fb_buf_addc(w->b, '}');
 	if (w->depth > 0)
 		w->depth--;
 }
@@ -3075,7 +2962,7 @@ jw_knum(struct jw *w, const char *key, double v, int decimals)
 
 	fmt_dec(buf, sizeof(buf), v, decimals);
 	jw_key(w, key);
-	gb_puts(w->b, buf);
+	fb_buf_adds(w->b, buf);
 }
 
 static void
@@ -3091,14 +2978,14 @@ jw_kts(struct jw *w, const char *key, fb_time_t t)
 static void
 write_truth(const struct gen *g, const char *path)
 {
-	struct gbuf b = { NULL, 0, 0 };
+	struct fb_buf b = { NULL, 0, 0, 0 };
 	struct jw w;
 	FILE *fp;
 	int i;
 
 	if ((fp = fopen(path, "w")) == NULL)
 		fb_die("cannot open '%s'", path);
-	gb_puts(&b, "");
+	fb_buf_adds(&b, "");
 	if (g->sku.n > 0) {
 		jw_open(&w, &b, 0, 0);
 		jw_kstr(&w, "incident", "sku");
@@ -3111,7 +2998,7 @@ write_truth(const struct gen *g, const char *path)
 		jw_kint(&w, "negative", (long long)g->sku.nneg);
 		jw_kint(&w, "count", (long long)g->sku.n);
 		jw_close(&w);
-		gb_putc(&b, '\n');
+		fb_buf_addc(&b, '\n');
 	}
 	if (g->surge.n > 0) {
 		jw_open(&w, &b, 0, 0);
@@ -3123,7 +3010,7 @@ write_truth(const struct gen *g, const char *path)
 		jw_kts(&w, "until", g->surge.until);
 		jw_kint(&w, "count", (long long)g->surge.n);
 		jw_close(&w);
-		gb_putc(&b, '\n');
+		fb_buf_addc(&b, '\n');
 	}
 	if (g->burst.n > 0) {
 		jw_open(&w, &b, 0, 0);
@@ -3134,7 +3021,7 @@ write_truth(const struct gen *g, const char *path)
 		jw_kint(&w, "count", (long long)g->burst.n);
 		jw_kstr(&w, "text", g->burst.text);
 		jw_close(&w);
-		gb_putc(&b, '\n');
+		fb_buf_addc(&b, '\n');
 	}
 	if (g->growth.n > 0) {
 		jw_open(&w, &b, 0, 0);
@@ -3147,7 +3034,7 @@ write_truth(const struct gen *g, const char *path)
 		jw_kts(&w, "until", g->end);
 		jw_kint(&w, "count", (long long)g->growth.n);
 		jw_close(&w);
-		gb_putc(&b, '\n');
+		fb_buf_addc(&b, '\n');
 	}
 	for (i = 0; i < g->rep.n; i++) {
 		char id[16];
@@ -3170,13 +3057,15 @@ write_truth(const struct gen *g, const char *path)
 		jw_kts(&w, "until", last);
 		jw_kint(&w, "count", g->rep.who[i].count);
 		jw_close(&w);
-		gb_putc(&b, '\n');
+		fb_buf_addc(&b, '\n');
 	}
+	if (b.err)
+		fb_diex("out of memory");
 	if (fwrite(b.p, 1, b.len, fp) != b.len || fflush(fp) != 0)
 		fb_die("cannot write '%s'", path);
 	if (fclose(fp) != 0)
 		fb_die("cannot write '%s'", path);
-	free(b.p);
+	fb_buf_release(&b);
 }
 
 /*---- Streams ----*/
@@ -3346,7 +3235,7 @@ make_record(const struct gen *g, struct stream *s, uint64_t k, struct rec *rc)
 
 struct out {
 	struct gen *g;
-	struct gbuf line, conv, tmp, body, html;
+	struct fb_buf line, conv, tmp, body, html;
 	uint64_t written;
 };
 
@@ -3422,12 +3311,12 @@ local_str(fb_time_t t, int form, char *buf, size_t sz)
  * spaces made one space.
  */
 static void
-one_line(const char *s, struct gbuf *o)
+one_line(const char *s, struct fb_buf *o)
 {
 	int space = 0;
 
 	o->len = 0;
-	gb_puts(o, "");
+	fb_buf_adds(o, "");
 	while (*s != '\0') {
 		size_t n = strcspn(s, "\n\r \t");
 
@@ -3437,9 +3326,9 @@ one_line(const char *s, struct gbuf *o)
 			continue;
 		}
 		if (space)
-			gb_putc(o, ' ');
+			fb_buf_addc(o, ' ');
 		space = 0;
-		gb_put(o, s, n);
+		fb_buf_add(o, s, n);
 		s += n;
 	}
 }
@@ -3450,7 +3339,7 @@ static const char *const os_names[] = {
 
 /* The raw object a channel's export holds (ndjson and json formats). */
 static void
-put_raw(const struct rec *rc, struct gbuf *b, int pretty, int base)
+put_raw(const struct rec *rc, struct fb_buf *b, int pretty, int base)
 {
 	const struct region *rg = &regions[rc->region];
 	static const char *const flags[] = { "accessibility" };
@@ -3527,7 +3416,7 @@ put_raw(const struct rec *rc, struct gbuf *b, int pretty, int base)
 
 /* The record fb-ingest would make of the item (DESIGN.md 2). */
 static void
-put_record(struct out *o, const struct rec *rc, struct gbuf *b)
+put_record(struct out *o, const struct rec *rc, struct fb_buf *b)
 {
 	const struct region *rg = &regions[rc->region];
 	static const char *const flags[] = { "accessibility" };
@@ -3585,13 +3474,13 @@ put_record(struct out *o, const struct rec *rc, struct gbuf *b)
 
 /* Converts 'n' bytes of UTF-8 with 'cd' into 'o'; returns -1 when it cannot. */
 static int
-conv(iconv_t cd, const char *s, size_t n, struct gbuf *o)
+conv(iconv_t cd, const char *s, size_t n, struct fb_buf *o)
 {
 	char *in = (char *)s, *outp;
 	size_t inl = n, outl, rc;
 
 	o->len = 0;
-	gb_grow(o, n * 2 + 16);
+	fb_buf_grow(o, n * 2 + 16);
 	iconv(cd, NULL, NULL, NULL, NULL);
 	for (;;) {
 		outp = o->p + o->len;
@@ -3602,7 +3491,7 @@ conv(iconv_t cd, const char *s, size_t n, struct gbuf *o)
 			break;
 		if (errno != E2BIG)
 			return -1;
-		gb_grow(o, o->cap);
+		fb_buf_grow(o, o->cap);
 	}
 	o->p[o->len] = '\0';
 	return 0;
@@ -3610,19 +3499,19 @@ conv(iconv_t cd, const char *s, size_t n, struct gbuf *o)
 
 /* RFC 4180: quote a field holding the separator, a quote, CR or LF. */
 static void
-csv_field(struct gbuf *b, const char *s, char sep)
+csv_field(struct fb_buf *b, const char *s, char sep)
 {
 	if (strchr(s, sep) == NULL && strpbrk(s, "\"\r\n") == NULL) {
-		gb_puts(b, s);
+		fb_buf_adds(b, s);
 		return;
 	}
-	gb_putc(b, '"');
+	fb_buf_addc(b, '"');
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
-			gb_putc(b, '"');
-		gb_putc(b, *s);
+			fb_buf_addc(b, '"');
+		fb_buf_addc(b, *s);
 	}
-	gb_putc(b, '"');
+	fb_buf_addc(b, '"');
 }
 
 static const char *const csv_header[] = {
@@ -3631,16 +3520,16 @@ static const char *const csv_header[] = {
 };
 
 static void
-write_csv_line(struct out *o, struct gbuf *b)
+write_csv_line(struct out *o, struct fb_buf *b)
 {
 	const char *eol = o->g->fmt == F_TSV && !o->g->gb18030 ? "\n" : "\r\n";
 
 	if (o->g->gb18030) {
 		if (conv(o->g->to_gb18030, b->p, b->len, &o->conv) < 0)
 			fb_diex("cannot convert a line to gb18030");
-		fb_out_write(&fb_stdout, o->conv.p, o->conv.len);
+		put_buf(&o->conv);
 	} else
-		fb_out_write(&fb_stdout, b->p, b->len);
+		put_buf(b);
 	fb_out_write(&fb_stdout, eol, strlen(eol));
 }
 
@@ -3649,7 +3538,7 @@ put_csv(struct out *o, const struct rec *rc)
 {
 	const struct region *rg = &regions[rc->region];
 	char sep = o->g->fmt == F_TSV ? '\t' : ',', buf[64];
-	struct gbuf *b = &o->line;
+	struct fb_buf *b = &o->line;
 	const char *f[14];
 	char rating[8], images[16];
 	int i;
@@ -3674,7 +3563,7 @@ put_csv(struct out *o, const struct rec *rc)
 	b->len = 0;
 	for (i = 0; i < 14; i++) {
 		if (i > 0)
-			gb_putc(b, sep);
+			fb_buf_addc(b, sep);
 		csv_field(b, f[i], sep);
 	}
 	write_csv_line(o, b);
@@ -3689,11 +3578,11 @@ put_csv_header(struct out *o)
 	o->line.len = 0;
 	/* Excel's "CSV UTF-8" starts with a BOM; GB18030 files have none. */
 	if (o->g->fmt == F_CSV && !o->g->gb18030)
-		gb_puts(&o->line, "\xef\xbb\xbf");
+		fb_buf_adds(&o->line, "\xef\xbb\xbf");
 	for (i = 0; csv_header[i] != NULL; i++) {
 		if (i > 0)
-			gb_putc(&o->line, sep);
-		gb_puts(&o->line, csv_header[i]);
+			fb_buf_addc(&o->line, sep);
+		fb_buf_adds(&o->line, csv_header[i]);
 	}
 	if (o->g->gb18030) {
 		/* the BOM is not part of this line, so convert it all */
@@ -3706,7 +3595,7 @@ put_csv_header(struct out *o)
 /*---- E-mail ----*/
 
 static void
-b64(struct gbuf *o, const unsigned char *s, size_t n, int wrap)
+b64(struct fb_buf *o, const unsigned char *s, size_t n, int wrap)
 {
 	static const char tb[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -3724,19 +3613,19 @@ b64(struct gbuf *o, const unsigned char *s, size_t n, int wrap)
 		q[1] = tb[(v >> 12) & 63];
 		q[2] = i + 1 < n ? tb[(v >> 6) & 63] : '=';
 		q[3] = i + 2 < n ? tb[v & 63] : '=';
-		gb_put(o, q, 4);
+		fb_buf_add(o, q, 4);
 		if (wrap && (col += 4) >= 76) {
-			gb_putc(o, '\n');
+			fb_buf_addc(o, '\n');
 			col = 0;
 		}
 	}
 	if (wrap && col > 0)
-		gb_putc(o, '\n');
+		fb_buf_addc(o, '\n');
 }
 
 /* Quoted-printable (RFC 2045), lines of at most 76 characters. */
 static void
-qp(struct gbuf *o, const char *s, size_t n)
+qp(struct fb_buf *o, const char *s, size_t n)
 {
 	size_t i, col = 0;
 
@@ -3745,7 +3634,7 @@ qp(struct gbuf *o, const char *s, size_t n)
 		int enc;
 
 		if (c == '\n') {
-			gb_putc(o, '\n');
+			fb_buf_addc(o, '\n');
 			col = 0;
 			continue;
 		}
@@ -3753,18 +3642,18 @@ qp(struct gbuf *o, const char *s, size_t n)
 		    ((c == ' ' || c == '\t') &&
 		    (i + 1 == n || s[i + 1] == '\n'));
 		if (col + (enc ? 3 : 1) > 75) {
-			gb_puts(o, "=\n");
+			fb_buf_adds(o, "=\n");
 			col = 0;
 		}
 		/* never start a line with "From " or a lone dot */
 		if (col == 0 && (c == 'F' || c == '.'))
 			enc = 1;
 		if (enc) {
-			gb_putc(o, '=');
-			gb_putc(o, "0123456789ABCDEF"[c >> 4]);
-			gb_putc(o, "0123456789ABCDEF"[c & 15]);
+			fb_buf_addc(o, '=');
+			fb_buf_addc(o, "0123456789ABCDEF"[c >> 4]);
+			fb_buf_addc(o, "0123456789ABCDEF"[c & 15]);
 		} else
-			gb_putc(o, (int)c);
+			fb_buf_addc(o, (int)c);
 		col += enc ? 3 : 1;
 	}
 }
@@ -3797,11 +3686,11 @@ q_plain(unsigned char c)
 }
 
 static void
-put_hex(struct gbuf *b, unsigned char c)
+put_hex(struct fb_buf *b, unsigned char c)
 {
-	gb_putc(b, '=');
-	gb_putc(b, "0123456789ABCDEF"[c >> 4]);
-	gb_putc(b, "0123456789ABCDEF"[c & 15]);
+	fb_buf_addc(b, '=');
+	fb_buf_addc(b, "0123456789ABCDEF"[c >> 4]);
+	fb_buf_addc(b, "0123456789ABCDEF"[c & 15]);
 }
 
 /*
@@ -3833,55 +3722,55 @@ word_end(const char *s, size_t i, size_t n, int mode)
  * lines; ASCII goes as it is.
  */
 static void
-encoded_words(struct out *o, struct gbuf *b, const char *s, int mode)
+encoded_words(struct out *o, struct fb_buf *b, const char *s, int mode)
 {
 	size_t i = 0, j, k, n = strlen(s);
 
 	if (is_ascii(s)) {
-		gb_puts(b, s);
+		fb_buf_adds(b, s);
 		return;
 	}
 	for (; i < n; i = j) {
 		j = word_end(s, i, n, mode);
 		if (i > 0)
-			gb_puts(b, "\n ");
+			fb_buf_adds(b, "\n ");
 		if (mode == EW_Q_UTF8) {
-			gb_puts(b, "=?UTF-8?Q?");
+			fb_buf_adds(b, "=?UTF-8?Q?");
 			for (k = i; k < j; k++) {
 				unsigned char c = (unsigned char)s[k];
 
 				if (c == ' ')
-					gb_putc(b, '_');
+					fb_buf_addc(b, '_');
 				else if (q_plain(c))
-					gb_putc(b, c);
+					fb_buf_addc(b, c);
 				else
 					put_hex(b, c);
 			}
 		} else if (mode == EW_B_GB18030) {
 			if (conv(o->g->to_gb18030, s + i, j - i, &o->conv) < 0)
 				fb_diex("cannot convert a header to gb18030");
-			gb_puts(b, "=?gb18030?B?");
+			fb_buf_adds(b, "=?gb18030?B?");
 			b64(b, (const unsigned char *)o->conv.p, o->conv.len,
 			    0);
 		} else {
-			gb_puts(b, "=?UTF-8?B?");
+			fb_buf_adds(b, "=?UTF-8?B?");
 			b64(b, (const unsigned char *)s + i, j - i, 0);
 		}
-		gb_puts(b, "?=");
+		fb_buf_adds(b, "?=");
 	}
 }
 
 static void
-html_escape(struct gbuf *b, const char *s)
+html_escape(struct fb_buf *b, const char *s)
 {
 	for (; *s != '\0'; s++)
 		switch (*s) {
-		case '&': gb_puts(b, "&amp;"); break;
-		case '<': gb_puts(b, "&lt;"); break;
-		case '>': gb_puts(b, "&gt;"); break;
-		case '"': gb_puts(b, "&quot;"); break;
-		case '\n': gb_puts(b, "<br>\n"); break;
-		default: gb_putc(b, *s);
+		case '&': fb_buf_adds(b, "&amp;"); break;
+		case '<': fb_buf_adds(b, "&lt;"); break;
+		case '>': fb_buf_adds(b, "&gt;"); break;
+		case '"': fb_buf_adds(b, "&quot;"); break;
+		case '\n': fb_buf_adds(b, "<br>\n"); break;
+		default: fb_buf_addc(b, *s);
 		}
 }
 
@@ -3890,55 +3779,55 @@ html_escape(struct gbuf *b, const char *s)
 
 /* The text part, in one of four dresses taken in turn. */
 static void
-mail_text_part(struct out *o, struct gbuf *m, const char *text, int variant,
+mail_text_part(struct out *o, struct fb_buf *m, const char *text, int variant,
     unsigned long long k)
 {
 	size_t n = strlen(text);
 
 	switch (variant) {
 	case 0:
-		gb_puts(m, CT_UTF8 CTE "8bit\n\n");
-		gb_puts(m, text);
+		fb_buf_adds(m, CT_UTF8 CTE "8bit\n\n");
+		fb_buf_adds(m, text);
 		break;
 	case 1:
-		gb_puts(m, CT_UTF8 CTE "quoted-printable\n\n");
+		fb_buf_adds(m, CT_UTF8 CTE "quoted-printable\n\n");
 		qp(m, text, n);
 		break;
 	case 2:
 		/* GBK, as Chinese mail clients send it; it has no emoji */
 		if (conv(o->g->to_gbk, text, n, &o->conv) == 0)
-			gb_puts(m, "Content-Type: text/plain; charset=gbk\n");
+			fb_buf_adds(m, "Content-Type: text/plain; charset=gbk\n");
 		else if (conv(o->g->to_gb18030, text, n, &o->conv) == 0)
-			gb_puts(m, "Content-Type: text/plain; "
+			fb_buf_adds(m, "Content-Type: text/plain; "
 			    "charset=gb18030\n");
 		else
 			fb_diex("cannot convert a message to gb18030");
-		gb_puts(m, CTE "base64\n\n");
+		fb_buf_adds(m, CTE "base64\n\n");
 		b64(m, (const unsigned char *)o->conv.p, o->conv.len, 1);
 		break;
 	default:
-		gb_printf(m, "Content-Type: multipart/alternative; "
+		fb_buf_printf(m, "Content-Type: multipart/alternative; "
 		    "boundary=\"=_alt_%llu\"\n\n--=_alt_%llu\n", k, k);
-		gb_puts(m, CT_UTF8 CTE "base64\n\n");
+		fb_buf_adds(m, CT_UTF8 CTE "base64\n\n");
 		b64(m, (const unsigned char *)text, n, 1);
-		gb_printf(m, "\n--=_alt_%llu\n", k);
-		gb_puts(m, "Content-Type: text/html; charset=utf-8\n"
+		fb_buf_printf(m, "\n--=_alt_%llu\n", k);
+		fb_buf_adds(m, "Content-Type: text/html; charset=utf-8\n"
 		    CTE "quoted-printable\n\n");
 		o->html.len = 0;
-		gb_puts(&o->html, "<html><head><meta charset=\"utf-8\"></head>"
+		fb_buf_adds(&o->html, "<html><head><meta charset=\"utf-8\"></head>"
 		    "<body>\n<p>");
 		html_escape(&o->html, text);
-		gb_puts(&o->html, "</p>\n</body></html>\n");
+		fb_buf_adds(&o->html, "</p>\n</body></html>\n");
 		qp(m, o->html.p, o->html.len);
-		gb_printf(m, "\n--=_alt_%llu--\n", k);
+		fb_buf_printf(m, "\n--=_alt_%llu--\n", k);
 	}
 	if (m->len > 0 && m->p[m->len - 1] != '\n')
-		gb_putc(m, '\n');
+		fb_buf_addc(m, '\n');
 }
 
 /* A JPEG's markers around noise: enough for a mail reader to count it. */
 static void
-mail_image(struct gbuf *m, struct rng *r, const struct civil *l,
+mail_image(struct fb_buf *m, struct rng *r, const struct civil *l,
     unsigned long long k, int i)
 {
 	unsigned char img[128];
@@ -3953,7 +3842,7 @@ mail_image(struct gbuf *m, struct rng *r, const struct civil *l,
 	img[sizeof(img) - 1] = 0xd9;
 	snprintf(name, sizeof(name), "IMG_%04d%02d%02d_%02d%02d%d.jpg",
 	    l->year, l->mon, l->day, l->hour, l->min, i);
-	gb_printf(m, "\n--=_mix_%llu\nContent-Type: image/jpeg; "
+	fb_buf_printf(m, "\n--=_mix_%llu\nContent-Type: image/jpeg; "
 	    "name=\"%s\"\n" CTE "base64\nContent-Disposition: attachment; "
 	    "filename=\"%s\"\n\n", k, name, name);
 	b64(m, img, sizeof(img), 1);
@@ -3961,41 +3850,41 @@ mail_image(struct gbuf *m, struct rng *r, const struct civil *l,
 
 /* The body text: the words, maybe the order, maybe a quoted answer. */
 static void
-mail_body(struct gbuf *bt, const struct rec *rc, struct rng *r)
+mail_body(struct fb_buf *bt, const struct rec *rc, struct rng *r)
 {
 	int zh = rc->lang == 0;
 	struct civil l;
 
 	bt->len = 0;
-	gb_puts(bt, rc->text.p);
+	fb_buf_adds(bt, rc->text.p);
 	if (rc->order[0] != '\0' && rng_chance(r, 0.4))
-		gb_printf(bt, zh ? "\n\n订单号：%s" : "\n\nOrder: %s",
+		fb_buf_printf(bt, zh ? "\n\n订单号：%s" : "\n\nOrder: %s",
 		    rc->order);
 	if (strncmp(rc->subject, "Re: ", 4) == 0 ||
 	    strncmp(rc->subject, "回复：", strlen("回复：")) == 0) {
 		civil_of(rc->t - (1 + (int64_t)rng_below(r, 3)) * DAY_MS,
 		    LOCAL_OFF_MS, &l);
 		if (zh)
-			gb_printf(bt, "\n\n在 %d年%d月%d日 %02d:%02d，"
+			fb_buf_printf(bt, "\n\n在 %d年%d月%d日 %02d:%02d，"
 			    "商城客服中心 写道：\n"
 			    "> 您好，您反馈的问题我们已经收到，"
 			    "正在为您核实处理。\n"
 			    "> 如有其他问题请随时联系我们。",
 			    l.year, l.mon, l.day, l.hour, l.min);
 		else
-			gb_printf(bt, "\n\nOn %s %d, %d at %02d:%02d, "
+			fb_buf_printf(bt, "\n\nOn %s %d, %d at %02d:%02d, "
 			    "Customer Service wrote:\n"
 			    "> Thank you for contacting us. "
 			    "We are looking into it.\n"
 			    "> Please let us know if there is anything else.",
 			    mon_abbr[l.mon - 1], l.day, l.year, l.hour, l.min);
 	}
-	gb_putc(bt, '\n');
+	fb_buf_addc(bt, '\n');
 }
 
 /* Writes 'm' with mboxrd quoting: a body line ">*From " gets one more '>'. */
 static void
-write_mboxrd(const struct gbuf *m)
+write_mboxrd(const struct fb_buf *m)
 {
 	const char *p = m->p, *end = m->p + m->len, *nl, *q;
 	size_t len;
@@ -4016,7 +3905,7 @@ write_mboxrd(const struct gbuf *m)
 static void
 put_mail(struct out *o, const struct rec *rc)
 {
-	struct gbuf *m = &o->line;
+	struct fb_buf *m = &o->line;
 	int variant = (int)(rc->k % 4), mode = (int)(rc->k % 3);
 	int nimg = rc->images > 3 ? 3 : rc->images, i;
 	unsigned long long k = rc->k;
@@ -4029,55 +3918,55 @@ put_mail(struct out *o, const struct rec *rc)
 	mail_body(&o->body, rc, &r);
 
 	m->len = 0;
-	gb_printf(m, "From %s %s %s %2d %02d:%02d:%02d %d\nFrom: ",
+	fb_buf_printf(m, "From %s %s %s %2d %02d:%02d:%02d %d\nFrom: ",
 	    rc->cu.email, dow_abbr[u.dow], mon_abbr[u.mon - 1], u.day, u.hour,
 	    u.min, u.sec, u.year);
 	encoded_words(o, m, rc->cu.name, EW_B_UTF8);
-	gb_printf(m, " <%s>\nTo: ", rc->cu.email);
+	fb_buf_printf(m, " <%s>\nTo: ", rc->cu.email);
 	encoded_words(o, m, "商城客服中心", mode);
-	gb_printf(m, " <service@shop.example.com>\nDate: %s, %d %s %04d "
+	fb_buf_printf(m, " <service@shop.example.com>\nDate: %s, %d %s %04d "
 	    "%02d:%02d:%02d +0800\nSubject: ", dow_abbr[l.dow], l.day,
 	    mon_abbr[l.mon - 1], l.year, l.hour, l.min, l.sec);
 	encoded_words(o, m, rc->subject, mode);
-	gb_printf(m, "\nMessage-ID: <%s>\nMIME-Version: 1.0\n", rc->ref);
+	fb_buf_printf(m, "\nMessage-ID: <%s>\nMIME-Version: 1.0\n", rc->ref);
 	if (nimg > 0) {
-		gb_printf(m, "Content-Type: multipart/mixed; "
+		fb_buf_printf(m, "Content-Type: multipart/mixed; "
 		    "boundary=\"=_mix_%llu\"\n\n"
 		    "This is a multi-part message in MIME format.\n\n"
 		    "--=_mix_%llu\n", k, k);
 		mail_text_part(o, m, o->body.p, variant, k);
 		for (i = 0; i < nimg; i++)
 			mail_image(m, &r, &l, k, i);
-		gb_printf(m, "\n--=_mix_%llu--\n", k);
+		fb_buf_printf(m, "\n--=_mix_%llu--\n", k);
 	} else
 		mail_text_part(o, m, o->body.p, variant, k);
-	gb_putc(m, '\n');
+	fb_buf_addc(m, '\n');
 	write_mboxrd(m);
 }
 
 static void
 put_one(struct out *o, const struct rec *rc)
 {
-	struct gbuf *b = &o->line;
+	struct fb_buf *b = &o->line;
 
 	switch (o->g->fmt) {
 	case F_NDJSON:
 		b->len = 0;
 		put_raw(rc, b, 0, 0);
-		gb_putc(b, '\n');
-		fb_out_write(&fb_stdout, b->p, b->len);
+		fb_buf_addc(b, '\n');
+		put_buf(b);
 		break;
 	case F_JSON:
 		b->len = 0;
-		gb_puts(b, o->written > 0 ? ",\n  " : "\n  ");
+		fb_buf_adds(b, o->written > 0 ? ",\n  " : "\n  ");
 		put_raw(rc, b, 1, 2);
-		fb_out_write(&fb_stdout, b->p, b->len);
+		put_buf(b);
 		break;
 	case F_RECORD:
 		b->len = 0;
 		put_record(o, rc, b);
-		gb_putc(b, '\n');
-		fb_out_write(&fb_stdout, b->p, b->len);
+		fb_buf_addc(b, '\n');
+		put_buf(b);
 		break;
 	case F_CSV:
 	case F_TSV:
@@ -4088,8 +3977,8 @@ put_one(struct out *o, const struct rec *rc)
 		break;
 	default:
 		one_line(rc->text.p, &o->tmp);
-		gb_putc(&o->tmp, '\n');
-		fb_out_write(&fb_stdout, o->tmp.p, o->tmp.len);
+		fb_buf_addc(&o->tmp, '\n');
+		put_buf(&o->tmp);
 	}
 	o->written++;
 }

@@ -176,8 +176,7 @@ struct conf {
 	struct day_count *days;
 	size_t days_cap, days_n;
 	unsigned long dropped;
-	char *line;		/* the output line being built */
-	size_t line_len, line_cap;
+	struct fb_buf out;	/* the output line being built */
 };
 
 /*---- One item ----*/
@@ -255,62 +254,6 @@ item_get(const struct item *it, enum field f, size_t *n)
 
 /*---- Building the output line ----*/
 
-static void
-out_put(struct conf *c, const char *s, size_t n)
-{
-	if (c->line_len + n > c->line_cap) {
-		size_t ncap = (c->line_len + n) * 2 + 256;
-		char *p = realloc(c->line, ncap);
-
-		if (p == NULL)
-			fb_diex("out of memory");
-		c->line = p;
-		c->line_cap = ncap;
-	}
-	memcpy(c->line + c->line_len, s, n);
-	c->line_len += n;
-}
-
-static void
-out_str(struct conf *c, const char *s)
-{
-	out_put(c, s, strlen(s));
-}
-
-/* Writes a JSON string (UTF-8 kept as is; quotes, backslashes and controls escaped). */
-static void
-out_json_str(struct conf *c, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t k, from = 0;
-
-	out_put(c, "\"", 1);
-	for (k = 0; k < n; k++) {
-		unsigned char ch = (unsigned char)s[k];
-		char esc[6];
-
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		esc[0] = '\\';
-		esc[1] = 'u';
-		esc[2] = esc[3] = '0';
-		esc[4] = hex[ch >> 4];
-		esc[5] = hex[ch & 15];
-		out_put(c, s + from, k - from);
-		from = k + 1;
-		switch (ch) {
-		case '"': out_put(c, "\\\"", 2); break;
-		case '\\': out_put(c, "\\\\", 2); break;
-		case '\n': out_put(c, "\\n", 2); break;
-		case '\t': out_put(c, "\\t", 2); break;
-		case '\r': out_put(c, "\\r", 2); break;
-		default: out_put(c, esc, 6); break;
-		}
-	}
-	out_put(c, s + from, n - from);
-	out_put(c, "\"", 1);
-}
-
 /* Copies JSON text without the whitespace between its tokens. */
 static void
 out_compact(struct conf *c, const char *s, size_t n)
@@ -333,11 +276,11 @@ out_compact(struct conf *c, const char *s, size_t n)
 			continue;
 		}
 		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-			out_put(c, s + from, k - from);
+			fb_buf_add(&c->out, s + from, k - from);
 			from = k + 1;
 		}
 	}
-	out_put(c, s + from, n - from);
+	fb_buf_add(&c->out, s + from, n - from);
 }
 
 /* ',"key":' (or '"key":' first in its object). */
@@ -345,10 +288,10 @@ static void
 out_key(struct conf *c, int *first, const char *key)
 {
 	if (!*first)
-		out_put(c, ",", 1);
+		fb_buf_add(&c->out, ",", 1);
 	*first = 0;
-	out_json_str(c, key, strlen(key));
-	out_put(c, ":", 1);
+	fb_buf_json_str(&c->out, key, strlen(key));
+	fb_buf_add(&c->out, ":", 1);
 }
 
 static void
@@ -356,7 +299,7 @@ out_field_str(struct conf *c, int *first, const char *key, const char *s,
     size_t n)
 {
 	out_key(c, first, key);
-	out_json_str(c, s, n);
+	fb_buf_json_str(&c->out, s, n);
 }
 
 /*---- Normalisation ----*/
@@ -409,7 +352,7 @@ out_number(struct conf *c, double v)
 		snprintf(num, sizeof(num), "%lld", (long long)v);
 	else
 		snprintf(num, sizeof(num), "%.15g", v);
-	out_str(c, num);
+	fb_buf_adds(&c->out, num);
 }
 
 static int
@@ -642,33 +585,33 @@ emit(struct conf *c, struct item *it)
 		}
 	}
 
-	c->line_len = 0;
-	out_put(c, "{", 1);
+	c->out.len = 0;
+	fb_buf_add(&c->out, "{", 1);
 	out_field_str(c, &first, "id", id, strlen(id));
 	out_field_str(c, &first, "ts", tsbuf, strlen(tsbuf));
 	out_field_str(c, &first, "channel", channel, strlen(channel));
 	out_key(c, &first, "source");
 	if (it->source.p != NULL)
-		out_put(c, it->source.p, it->source.len);
+		fb_buf_add(&c->out, it->source.p, it->source.len);
 	else {
 		int f2 = 1;
 		char line[32];
 
-		out_put(c, "{", 1);
+		fb_buf_add(&c->out, "{", 1);
 		out_field_str(c, &f2, "file", it->pos.file, strlen(it->pos.file));
 		out_key(c, &f2, "line");
 		snprintf(line, sizeof(line), "%lu", it->pos.line);
-		out_str(c, line);
+		fb_buf_adds(&c->out, line);
 		if ((s = item_get(it, F_REF, &n)) != NULL)
 			out_field_str(c, &f2, "ref", s, n);
-		out_put(c, "}", 1);
+		fb_buf_add(&c->out, "}", 1);
 	}
 	if (it->set[F_CUST_ID] || it->set[F_CUST_TIER] || it->set[F_CUST_SPEND] ||
 	    it->flags_json != NULL) {
 		int f2 = 1;
 
 		out_key(c, &first, "customer");
-		out_put(c, "{", 1);
+		fb_buf_add(&c->out, "{", 1);
 		if ((s = item_get(it, F_CUST_ID, &n)) != NULL)
 			out_field_str(c, &f2, "id", s, n);
 		if ((s = item_get(it, F_CUST_TIER, &n)) != NULL)
@@ -677,7 +620,7 @@ emit(struct conf *c, struct item *it)
 			if (parse_number(s, &v) == 0) {
 				out_key(c, &f2, "annual_spend");
 				if (it->raw_json[F_CUST_SPEND])
-					out_put(c, s, n);
+					fb_buf_add(&c->out, s, n);
 				else
 					out_number(c, v);
 			} else
@@ -687,9 +630,9 @@ emit(struct conf *c, struct item *it)
 		}
 		if (it->flags_json != NULL) {
 			out_key(c, &f2, "flags");
-			out_put(c, it->flags_json, it->flags_len);
+			fb_buf_add(&c->out, it->flags_json, it->flags_len);
 		}
-		out_put(c, "}", 1);
+		fb_buf_add(&c->out, "}", 1);
 	}
 	if ((s = item_get(it, F_ORDER, &n)) != NULL && n > 0)
 		out_field_str(c, &first, "order_id", s, n);
@@ -701,14 +644,14 @@ emit(struct conf *c, struct item *it)
 		int f2 = 1;
 
 		out_key(c, &first, "region");
-		out_put(c, "{", 1);
+		fb_buf_add(&c->out, "{", 1);
 		if ((s = item_get(it, F_PROVINCE, &n)) != NULL)
 			out_field_str(c, &f2, "province", s, n);
 		if ((s = item_get(it, F_CITY, &n)) != NULL)
 			out_field_str(c, &f2, "city", s, n);
 		if ((s = item_get(it, F_DISTRICT, &n)) != NULL)
 			out_field_str(c, &f2, "district", s, n);
-		out_put(c, "}", 1);
+		fb_buf_add(&c->out, "}", 1);
 	}
 	out_field_str(c, &first, "text", text, tlen);
 	lang = item_get(it, F_LANG, NULL);
@@ -728,7 +671,7 @@ emit(struct conf *c, struct item *it)
 		int f2 = 1;
 
 		out_key(c, &first, "attachments");
-		out_put(c, "{", 1);
+		fb_buf_add(&c->out, "{", 1);
 		for (k = F_IMAGES; k <= F_VIDEOS; k++) {
 			double cnt = 0;
 
@@ -738,17 +681,17 @@ emit(struct conf *c, struct item *it)
 				out_number(c, cnt);
 			}
 		}
-		out_put(c, "}", 1);
+		fb_buf_add(&c->out, "}", 1);
 	}
 	if (c->max_per_day > 0 && it->set[F_CUST_ID] &&
 	    day_count(c, item_get(it, F_CUST_ID, NULL), ts) >
 	    (uint32_t)c->max_per_day) {
 		out_key(c, &first, "flags");
 		if (it->top_flags == NULL || it->top_flags_len < 2)
-			out_str(c, "[\"rate_limited\"]");
+			fb_buf_adds(&c->out, "[\"rate_limited\"]");
 		else if (has_bytes(it->top_flags, it->top_flags_len,
 		    "\"rate_limited\""))
-			out_put(c, it->top_flags, it->top_flags_len);
+			fb_buf_add(&c->out, it->top_flags, it->top_flags_len);
 		else {
 			/* the input's flags, and ours after them */
 			const char *end = it->top_flags + it->top_flags_len - 1;
@@ -757,13 +700,13 @@ emit(struct conf *c, struct item *it)
 			for (const char *q = it->top_flags + 1; q < end; q++)
 				if (!isspace((unsigned char)*q))
 					empty = 0;
-			out_put(c, it->top_flags, it->top_flags_len - 1);
-			out_str(c, empty ? "\"rate_limited\"]" :
+			fb_buf_add(&c->out, it->top_flags, it->top_flags_len - 1);
+			fb_buf_adds(&c->out, empty ? "\"rate_limited\"]" :
 			    ",\"rate_limited\"]");
 		}
 	} else if (it->top_flags != NULL) {
 		out_key(c, &first, "flags");
-		out_put(c, it->top_flags, it->top_flags_len);
+		fb_buf_add(&c->out, it->top_flags, it->top_flags_len);
 	}
 	if (it->extra != NULL && json_object_size(it->extra) > 0) {
 		char *x = json_dumps(it->extra, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -771,7 +714,7 @@ emit(struct conf *c, struct item *it)
 		if (x == NULL)
 			fb_diex("out of memory");
 		out_key(c, &first, "extra");
-		out_str(c, x);
+		fb_buf_adds(&c->out, x);
 		free(x);
 	}
 	/* JSON input: every member not read as a field, bytes as they came */
@@ -783,21 +726,23 @@ emit(struct conf *c, struct item *it)
 
 			if (it->consumed[k])
 				continue;
-			out_put(c, ",", 1);
+			fb_buf_add(&c->out, ",", 1);
 			/* A pretty-printed JSON file's line breaks would split the record. */
 			if (memchr(from, '\n', len) != NULL ||
 			    memchr(from, '\r', len) != NULL)
 				out_compact(c, from, len);
 			else
-				out_put(c, from, len);
+				fb_buf_add(&c->out, from, len);
 		}
-	out_put(c, "}", 1);
+	fb_buf_add(&c->out, "}", 1);
 	free(red);
 
+	if (c->out.err)
+		fb_diex("out of memory");
 	if (fb_conf.pretty) {
-		if (fb_json_write_pretty(&fb_stdout, c->line, c->line_len) < 0)
+		if (fb_json_write_pretty(&fb_stdout, c->out.p, c->out.len) < 0)
 			return FB_FATAL;
-	} else if (fb_out_write(&fb_stdout, c->line, c->line_len) < 0)
+	} else if (fb_out_write(&fb_stdout, c->out.p, c->out.len) < 0)
 		return FB_FATAL;
 	return fb_out_end_record(&fb_stdout) < 0 ? FB_FATAL : FB_DROP;
 }
@@ -2005,6 +1950,6 @@ main(int argc, char *argv[])
 	free(c.seen[0].slots);
 	free(c.seen[1].slots);
 	free(c.days);
-	free(c.line);
+	fb_buf_release(&c.out);
 	return fb_cli_finish(status);
 }

@@ -32,7 +32,7 @@ struct fb_error {
 int fb_error_set(struct fb_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/*---- UTF-8 (fb_utf8.c) ----*/
+/*---- UTF-8 (fb_util.c) ----*/
 
 /*
  * Returns the offset of the first byte of 's' that is not part of valid
@@ -45,6 +45,31 @@ size_t fb_utf8_check(const char *s, size_t len);
 
 /* 128-bit MurmurHash3 (x64) of 'data' with 'seed'; used for id fingerprints. */
 void fb_hash128(const void *data, size_t len, uint32_t seed, uint64_t out[2]);
+
+/*---- Growable buffers (fb_buf.c) ----*/
+
+/*
+ * Bytes built up in memory, NUL-terminated after every call.  Running out
+ * of memory sets 'err' (ENOMEM) and makes later calls do nothing, so a
+ * writer checks 'err' once when the piece is done.  Zero it to start.
+ */
+struct fb_buf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+/* Makes room for 'more' bytes (and the NUL); returns 0 or -1. */
+int fb_buf_grow(struct fb_buf *b, size_t more);
+void fb_buf_add(struct fb_buf *b, const void *s, size_t n);
+void fb_buf_adds(struct fb_buf *b, const char *s);
+void fb_buf_addc(struct fb_buf *b, int c);
+void fb_buf_addint(struct fb_buf *b, long long v);
+void fb_buf_printf(struct fb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Adds 's' as a JSON string: UTF-8 kept, quotes, backslashes, controls escaped. */
+void fb_buf_json_str(struct fb_buf *b, const char *s, size_t n);
+void fb_buf_release(struct fb_buf *b);
 
 /*---- Output (fb_out.c) ----*/
 
@@ -156,6 +181,7 @@ struct fb_rec {
 	size_t nedits, edits_cap;
 	struct fb_rec_cached *cache;
 	size_t ncache, cache_cap;
+	struct fb_buf out;	/* the record with its edits, when written */
 };
 
 void fb_rec_init(struct fb_rec *rec);

@@ -53,6 +53,7 @@ fb_rec_release(struct fb_rec *rec)
 	free(rec->members);
 	free(rec->edits);
 	free(rec->cache);
+	fb_buf_release(&rec->out);
 	fb_rec_init(rec);
 }
 
@@ -238,62 +239,12 @@ fb_rec_del(struct fb_rec *rec, const char *key)
 
 /*---- Writing ----*/
 
-typedef int put_fn(void *arg, const char *data, size_t len);
-
-static int
-put_out(void *arg, const char *data, size_t len)
+/* Writes '"key":' for a key a tool owns. */
+static void
+put_key(struct fb_buf *b, const char *key)
 {
-	return fb_out_write(arg, data, len);
-}
-
-struct membuf {
-	char *p;
-	size_t len, cap;
-};
-
-static int
-put_mem(void *arg, const char *data, size_t len)
-{
-	struct membuf *b = arg;
-
-	if (b->len + len > b->cap) {
-		size_t ncap = (b->len + len) * 2;
-		char *p = realloc(b->p, ncap);
-
-		if (p == NULL)
-			return -1;
-		b->p = p;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	return 0;
-}
-
-/* Writes a key that a tool owns as a JSON string. */
-static int
-put_key(put_fn *put, void *arg, const char *key)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *p;
-
-	if (put(arg, "\"", 1) < 0)
-		return -1;
-	for (p = key; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			if (put(arg, esc, 2) < 0)
-				return -1;
-		} else if (c < 0x20) {
-			if (put(arg, esc, 6) < 0)
-				return -1;
-		} else if (put(arg, p, 1) < 0)
-			return -1;
-	}
-	return put(arg, "\":", 2);
+	fb_buf_json_str(b, key, strlen(key));
+	fb_buf_addc(b, ':');
 }
 
 static struct fb_rec_edit *
@@ -307,16 +258,17 @@ edit_for(struct fb_rec *rec, const struct fb_member *m)
 	return NULL;
 }
 
+/* Builds the record with its edits in 'b'. */
 static int
-splice(struct fb_rec *rec, put_fn *put, void *arg)
+splice(struct fb_rec *rec, struct fb_buf *b)
 {
 	int first = 1;
 	size_t k;
 
 	for (k = 0; k < rec->nedits; k++)
 		rec->edits[k].done = 0;
-	if (put(arg, "{", 1) < 0)
-		return -1;
+	b->len = 0;
+	fb_buf_addc(b, '{');
 	for (k = 0; k < rec->nmembers; k++) {
 		const struct fb_member *m = &rec->members[k];
 		struct fb_rec_edit *e = edit_for(rec, m);
@@ -332,13 +284,15 @@ splice(struct fb_rec *rec, put_fn *put, void *arg)
 			    strlen(e->key)) != m)
 				continue;
 			e->done = 1;
-			if ((!first && put(arg, ",", 1) < 0) ||
-			    put_key(put, arg, e->key) < 0 ||
-			    put(arg, e->json, e->jlen) < 0)
-				return -1;
-		} else if ((!first && put(arg, ",", 1) < 0) ||
-		    put(arg, from, (size_t)(m->val.p + m->val.len - from)) < 0)
-			return -1;
+			if (!first)
+				fb_buf_addc(b, ',');
+			put_key(b, e->key);
+			fb_buf_add(b, e->json, e->jlen);
+		} else {
+			if (!first)
+				fb_buf_addc(b, ',');
+			fb_buf_add(b, from, (size_t)(m->val.p + m->val.len - from));
+		}
 		first = 0;
 	}
 	for (k = 0; k < rec->nedits; k++) {
@@ -346,33 +300,31 @@ splice(struct fb_rec *rec, put_fn *put, void *arg)
 
 		if (e->done || e->json == NULL)
 			continue;
-		if ((!first && put(arg, ",", 1) < 0) ||
-		    put_key(put, arg, e->key) < 0 ||
-		    put(arg, e->json, e->jlen) < 0)
-			return -1;
+		if (!first)
+			fb_buf_addc(b, ',');
+		put_key(b, e->key);
+		fb_buf_add(b, e->json, e->jlen);
 		first = 0;
 	}
-	return put(arg, "}", 1);
+	fb_buf_addc(b, '}');
+	return b->err ? -1 : 0;
 }
 
 int
 fb_rec_write(struct fb_rec *rec, struct fb_out *out, int flags)
 {
+	const char *p = rec->line;
+	size_t len = rec->len;
 	int rc;
 
-	if (rec->nedits == 0) {
-		rc = (flags & FB_REC_PRETTY) ?
-		    fb_json_write_pretty(out, rec->line, rec->len) :
-		    fb_out_write(out, rec->line, rec->len);
-	} else if (flags & FB_REC_PRETTY) {
-		struct membuf b = { NULL, 0, 0 };
-
-		rc = splice(rec, put_mem, &b);
-		if (rc == 0)
-			rc = fb_json_write_pretty(out, b.p, b.len);
-		free(b.p);
-	} else
-		rc = splice(rec, put_out, out);
+	if (rec->nedits > 0) {
+		if (splice(rec, &rec->out) < 0)
+			return -1;
+		p = rec->out.p;
+		len = rec->out.len;
+	}
+	rc = (flags & FB_REC_PRETTY) ? fb_json_write_pretty(out, p, len) :
+	    fb_out_write(out, p, len);
 	if (rc < 0)
 		return -1;
 	return fb_out_end_record(out);
