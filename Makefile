@@ -124,9 +124,11 @@ deps:
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
-	  $$t > $$t.tap 2>&1 || fail=1; \
+	  st=0; $$t > $$t.tap 2>&1 || st=$$?; \
 	  grep -v '^ok' $$t.tap | grep -v '^1\.\.' ; \
 	  printf '%s: %s\n' $$t "$$(grep -c '^ok' $$t.tap) ok, $$(grep -c '^not ok' $$t.tap) not ok"; \
+	  if [ $$st -ne 0 ]; then fail=1; \
+	    grep -q '^not ok' $$t.tap || echo "not ok - $$t exited with status $$st"; fi; \
 	done; exit $$fail
 
 bats: $(BINS) $(TEST_BINS)

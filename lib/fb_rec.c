@@ -19,9 +19,17 @@ struct fb_rec_edit {
 };
 
 struct fb_rec_cached {
-	char *path;
+	char *long_path;	/* NULL: the path fits 'path', no allocation */
+	char path[48];
 	json_t *val;
 };
+
+/* The cache array moves when it grows, so short paths live inside it, not behind a pointer. */
+static const char *
+cached_path(const struct fb_rec_cached *c)
+{
+	return c->long_path != NULL ? c->long_path : c->path;
+}
 
 void
 fb_rec_init(struct fb_rec *rec)
@@ -40,7 +48,7 @@ clear_line_state(struct fb_rec *rec)
 	}
 	rec->nedits = 0;
 	for (k = 0; k < rec->ncache; k++) {
-		free(rec->cache[k].path);
+		free(rec->cache[k].long_path);
 		json_decref(rec->cache[k].val);
 	}
 	rec->ncache = 0;
@@ -122,7 +130,7 @@ fb_rec_get(struct fb_rec *rec, const char *path)
 	size_t k;
 
 	for (k = 0; k < rec->ncache; k++)
-		if (strcmp(rec->cache[k].path, path) == 0)
+		if (strcmp(cached_path(&rec->cache[k]), path) == 0)
 			return rec->cache[k].val;
 	if (!fb_rec_raw(rec, path, &v))
 		return NULL;
@@ -136,10 +144,13 @@ fb_rec_get(struct fb_rec *rec, const char *path)
 		rec->cache_cap = ncap;
 	}
 	c = &rec->cache[rec->ncache];
-	if ((c->path = strdup(path)) == NULL)
+	c->long_path = NULL;
+	if (strlen(path) < sizeof(c->path))
+		strcpy(c->path, path);
+	else if ((c->long_path = strdup(path)) == NULL)
 		return NULL;
 	if ((c->val = fb_json_decode(v)) == NULL) {
-		free(c->path);
+		free(c->long_path);
 		return NULL;
 	}
 	rec->ncache++;
