@@ -10,37 +10,24 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/bin
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+. "$ROOT/bench/lib.sh"
 
 "$BIN/fb-gen" --seed 1 --count "$N" --format csv > "$W/in.csv"
 "$BIN/fb-gen" --seed 1 --count "$N" --format csv --encoding gb18030 > "$W/in-gb.csv"
 "$BIN/fb-gen" --seed 1 --count "$N" --format ndjson > "$W/in.ndjson"
 bytes=$(stat -c %s "$W/in.csv")
 printf 'input: %d rows, %.1f MB of CSV\n\n' "$N" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')"
-printf '%-44s %9s %12s %10s\n' command MB/s rows/s 'RSS MB'
+bench_header rows
 
-run() {
-	local name=$1 t rss times=()
-	shift
-	for _ in 1 2 3; do
-		/usr/bin/time -f '%e %M' -o "$W/time" bash -c "$*" > /dev/null
-		read -r t rss < "$W/time"
-		times+=("$t")
-	done
-	t=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
-	awk -v n="$name" -v t="$t" -v b="$bytes" -v r="$N" -v m="$rss" 'BEGIN {
-		if (t < 0.01) t = 0.01
-		printf "%-44s %9.1f %12.0f %10.1f\n", n, b / t / 1e6, r / t, m / 1024 }'
-}
-
-run 'cat' "cat '$W/in.csv'"
-run 'fb-ingest (UTF-8 CSV)' "'$BIN/fb-ingest' --tz Asia/Shanghai '$W/in.csv'"
-run 'fb-ingest --encoding gb18030' "'$BIN/fb-ingest' --tz Asia/Shanghai --encoding gb18030 '$W/in-gb.csv'"
-run 'fb-ingest --redact' "'$BIN/fb-ingest' --tz Asia/Shanghai --redact '$W/in.csv'"
-run 'fb-ingest (NDJSON export)' "'$BIN/fb-ingest' --tz Asia/Shanghai '$W/in.ndjson'"
+bench_run 'cat' "cat '$W/in.csv'"
+bench_run 'fb-ingest (UTF-8 CSV)' "'$BIN/fb-ingest' --tz Asia/Shanghai '$W/in.csv'"
+bench_run 'fb-ingest --encoding gb18030' "'$BIN/fb-ingest' --tz Asia/Shanghai --encoding gb18030 '$W/in-gb.csv'"
+bench_run 'fb-ingest --redact' "'$BIN/fb-ingest' --tz Asia/Shanghai --redact '$W/in.csv'"
+bench_run 'fb-ingest (NDJSON export)' "'$BIN/fb-ingest' --tz Asia/Shanghai '$W/in.ndjson'"
 if command -v mlr > /dev/null; then
-	run 'mlr --icsv --ojsonl cat' "mlr --icsv --ojsonl cat '$W/in.csv'"
+	bench_run 'mlr --icsv --ojsonl cat' "mlr --icsv --ojsonl cat '$W/in.csv'"
 fi
 if command -v jq > /dev/null; then
-	run 'jq -c (NDJSON export, rename 2 fields)' \
+	bench_run 'jq -c (NDJSON export, rename 2 fields)' \
 	    "jq -c '{id: .review_id, text: .content} + .' '$W/in.ndjson'"
 fi
