@@ -6,6 +6,7 @@
 #   make check SANITIZE=1 the same under ASan+UBSan
 #   make install PREFIX=/usr/local DESTDIR=
 #   make demo             set up and run the main job on the sample data
+#   make model            retrain share/fb/sentiment.*.model from ../shared/data
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -21,7 +22,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest fb-gen
+TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -45,6 +46,7 @@ DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson zlib 2>/dev/null)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs jansson zlib 2>/dev/null)
 # libcsv ships no .pc file (Debian libcsv-dev 3.0.3); the later ingest stage links it.
 CSV_LIBS ?= -lcsv
+MATH_LIBS = -lm
 
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Ilib -DFB_DATADIR='"$(DATADIR)"' \
 	$(DEP_CFLAGS) $(WARN) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
@@ -63,7 +65,7 @@ UNIT_BINS = $(UNIT_SRC:test/unit/%.c=$(BUILDDIR)/test/unit/%)
 TEST_BINS = $(TEST_PROGS:%=$(BUILDDIR)/test/%)
 
 .PHONY: all deps check test unit bats test-progs install uninstall clean demo \
-	check-deps-found check-symbols lint-man bench
+	check-deps-found check-symbols lint-man bench model
 
 all: check-deps-found $(BINS)
 
@@ -94,13 +96,13 @@ $(LIBFB): $(LIB_OBJ)
 $(OUTBIN)/%: $(BUILDDIR)/cmd/%.o $(LIBFB)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
 $(BUILDDIR)/test/unit/%: $(BUILDDIR)/test/unit/%.o $(LIBFB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
 $(BUILDDIR)/test/%: $(BUILDDIR)/test/%.o $(LIBFB)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
 test-progs: $(TEST_BINS)
 
@@ -200,6 +202,21 @@ demo: deps
 	  jq -r 'select(.type == null) | [.ts, .channel, .lang, .text[0:40]] | @tsv' | head -5
 	@echo '== integrity'
 	bin/fb-store verify && echo 'verify: clean'
+
+# The shipped sentiment models, rebuilt from the labelled data beside the
+# project (not part of the project: see README).  fb-train is deterministic,
+# so the same data gives the same bytes.  English holds out every fifth
+# line for bench/accuracy.
+SHARED_DATA ?= ../shared/data
+model: bin/fb-train
+	@test -r $(SHARED_DATA)/zh-sentiment-train.ndjson.gz || \
+	  { echo "make model: no $(SHARED_DATA)/zh-sentiment-train.ndjson.gz" >&2; exit 2; }
+	FB_CONFIG_DIR=/nonexistent FB_DATADIR=share/fb bin/fb-train --lang zh \
+	  --category-field product_cat -o share/fb/sentiment.zh.model \
+	  $(SHARED_DATA)/zh-sentiment-train.ndjson.gz
+	FB_CONFIG_DIR=/nonexistent FB_DATADIR=share/fb bin/fb-train --lang en \
+	  --holdout 5 -o share/fb/sentiment.en.model \
+	  $(SHARED_DATA)/en-sentiment-train.ndjson.gz
 
 clean:
 	rm -rf build bin

@@ -453,6 +453,255 @@ int fb_time_parse_loose(const char *s, fb_time_t *t, struct fb_error *err);
 void fb_feedback_id(const char *channel, const char *ref, const char *customer,
     const char *ts, const char *text, unsigned long line, char id[24]);
 
+/*---- Multi-pattern matching (fb_ac.c) ----*/
+
+struct fb_ac;
+
+/* An empty automaton; NULL when out of memory. */
+struct fb_ac *fb_ac_new(void);
+
+/*
+ * Adds the pattern 'cps' (n code points, n >= 1) with the caller's 'value'.
+ * The same pattern may be added several times with different values; a scan
+ * reports each.  Returns 0, or -1 when out of memory or n == 0, or when called
+ * after fb_ac_build().
+ */
+int fb_ac_add(struct fb_ac *ac, const uint32_t *cps, size_t n, uint32_t value);
+
+/* Computes failure and output links; after it, only scans.  0 or -1 (ENOMEM). */
+int fb_ac_build(struct fb_ac *ac);
+
+/*
+ * Called for every occurrence of every pattern in the text, in order of
+ * 'end' (exclusive end index in code points), longest pattern first among
+ * those ending at the same place; the pattern starts at end - len.  A
+ * nonzero return stops the scan and is returned by fb_ac_scan().
+ */
+typedef int fb_ac_fn(void *arg, size_t end, uint32_t len, uint32_t value);
+
+/*
+ * Finds every pattern in the 'n' code points of 'text', calling 'fn' for
+ * each occurrence; values added for one pattern come in the order added.
+ * Returns 0, fn's nonzero return, or -1 when 'ac' has not been built.
+ */
+int fb_ac_scan(const struct fb_ac *ac, const uint32_t *text, size_t n,
+    fb_ac_fn *fn, void *arg);
+
+size_t fb_ac_patterns(const struct fb_ac *ac);	/* number added */
+void fb_ac_free(struct fb_ac *ac);
+
+/*---- Phrase rules and text analysis (fb_phrase.c) ----*/
+
+/*
+ * What a rule section means (the format is in fb-tag(1)): tag and emotion
+ * sections are evidence for a label, the others shape sentiment.
+ */
+enum fb_phrase_kind {
+	FB_PHRASE_TAG,		/* [category/subcategory], [praise], [other] */
+	FB_PHRASE_EMOTION,	/* [emotion/NAME] */
+	FB_PHRASE_POSITIVE,
+	FB_PHRASE_NEGATIVE,
+	FB_PHRASE_NEGATION,
+	FB_PHRASE_NONNEGATION,
+	FB_PHRASE_DEGREE,
+	FB_PHRASE_CONTRAST,
+};
+
+/* One phrase as the rule files give it. */
+struct fb_phrase {
+	char *text;		/* as written, without weight and comment */
+	uint32_t *cps;		/* normalised code points */
+	uint32_t ncps;
+	uint32_t section;	/* index into the set's sections */
+	float weight;
+	unsigned bound;		/* FB_BOUND_* for Latin phrases */
+	const char *file;	/* where it was defined, for --explain */
+	long line;
+};
+
+enum fb_bound {
+	FB_BOUND_LEFT = 1 << 0,	/* needs a non-letter before it */
+	FB_BOUND_RIGHT = 1 << 1,	/* needs a non-letter after it */
+};
+
+struct fb_section {
+	char *name;		/* "logistics/delay", "emotion/anger", "positive" */
+	enum fb_phrase_kind kind;
+};
+
+/*
+ * A set of phrase rules: the files are loaded in turn (a phrase repeated in
+ * a section replaces the earlier one, weight 0 removes it), then compiled
+ * into one Aho–Corasick automaton.
+ */
+struct fb_phrases {
+	struct fb_phrase *phrases;
+	size_t nphrases, phrases_cap;
+	struct fb_section *sections;
+	size_t nsections, sections_cap;
+	char **files;		/* names, owned, for struct fb_phrase.file */
+	size_t nfiles;
+	struct fb_ac *ac;	/* NULL until fb_phrases_compile() */
+	uint64_t lexicon_hash;	/* of the sentiment sections, once compiled */
+};
+
+void fb_phrases_init(struct fb_phrases *ps);
+void fb_phrases_release(struct fb_phrases *ps);
+
+/*
+ * Adds the rules of the file 'path'.  Returns 0, or -1 with 'err' holding
+ * "PATH:LINE: reason" (an unknown tag, a phrase too long, bad UTF-8, ...).
+ */
+int fb_phrases_load(struct fb_phrases *ps, const char *path,
+    struct fb_error *err);
+
+/* The same for rules held in memory, 'name' standing for the file. */
+int fb_phrases_load_mem(struct fb_phrases *ps, const char *name,
+    const char *text, size_t len, struct fb_error *err);
+
+/* The rule files fb ships, in the order they load, NULL-terminated. */
+extern const char *const fb_phrase_files[];
+
+/* Loads each of fb_phrase_files as fb_config_find() finds it. */
+int fb_phrases_load_defaults(struct fb_phrases *ps, struct fb_error *err);
+
+/* Builds the matcher; no more loading after it.  0, or -1 with 'err'. */
+int fb_phrases_compile(struct fb_phrases *ps, struct fb_error *err);
+
+/* The index of the section 'name', or -1. */
+long fb_phrases_section(const struct fb_phrases *ps, const char *name);
+
+/* Whether 'name' is a tag of TAXONOMY.md ("logistics/delay", "praise"). */
+int fb_taxonomy_has(const char *name);
+
+/* The taxonomy's top-level categories, in order, NULL-terminated. */
+extern const char *const fb_taxonomy_categories[];
+
+/*
+ * Text as fb matches it: code points with full-width ASCII folded to ASCII,
+ * ASCII letters lowercased, U+3000 and U+2019 to space and apostrophe.
+ * Invalid UTF-8 becomes U+FFFD.
+ */
+struct fb_cps {
+	uint32_t *cp;
+	size_t n, cap;
+};
+
+int fb_cps_set(struct fb_cps *t, const char *s, size_t len);
+void fb_cps_release(struct fb_cps *t);
+
+/* A phrase found in a text. */
+struct fb_hit {
+	uint32_t start, end;	/* code points, end exclusive */
+	uint32_t phrase;	/* index into fb_phrases.phrases */
+	float mult;		/* degree word before it (1 if none) */
+	unsigned char negated;	/* inside a live negator's scope */
+	unsigned char live;	/* 0: covered by a longer phrase, or a cancelled negator */
+	unsigned char focus;	/* after the last contrast word */
+};
+
+/*
+ * The sentiment-lexicon side of an analysis, the dense features of the
+ * sentiment model.
+ */
+enum fb_lex_feature {
+	FB_LEX_POS,		/* log1p of positive strength */
+	FB_LEX_NEG,
+	FB_LEX_POS_FOCUS,	/* the same after the last contrast word */
+	FB_LEX_NEG_FOCUS,
+	FB_LEX_BALANCE,		/* (pos - neg) / (pos + neg + 1) */
+	FB_LEX_NEGATED_POS,	/* positive words under negation */
+	FB_LEX_NEGATED_NEG,
+	FB_LEX_EXCLAIM,		/* '!' marks, capped */
+	FB_LEX_QUESTION,
+	FB_LEX_CONTRAST,	/* 1 when a contrast word splits the text */
+	FB_LEX_LENGTH,		/* log1p(code points) / 8 */
+	FB_LEX_NFEATURES
+};
+
+/* What fb_analyze() found; reused from text to text. */
+struct fb_analysis {
+	struct fb_cps text;
+	struct fb_hit *hits;
+	size_t nhits, hits_cap;
+	double *score;		/* per section: evidence (tags, emotions) */
+	long *reach;		/* per section: scratch for fb_analyze() */
+	size_t nscore;
+	double lex[FB_LEX_NFEATURES];
+	size_t focus;		/* where the text after the last contrast starts */
+};
+
+void fb_analysis_init(struct fb_analysis *a);
+void fb_analysis_release(struct fb_analysis *a);
+
+/* Analyses the UTF-8 text; 0, or -1 when out of memory. */
+int fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
+    struct fb_analysis *a);
+
+/*---- Sentiment model (fb_model.c) ----*/
+
+enum fb_model_flags {
+	FB_MODEL_WORDS = 1 << 0,	/* English words and word pairs */
+	FB_MODEL_CATEGORY = 1 << 1,	/* n-grams joined with product_category */
+	FB_MODEL_FOCUS = 1 << 2,	/* n-grams after the last contrast word */
+};
+
+/* A trained sentiment model: fb_model_load() or fb-train. */
+struct fb_model {
+	char lang[8];		/* "zh", "en": the texts it was trained on */
+	unsigned bits;		/* 2^bits hashed weights */
+	unsigned nmin, nmax;	/* character n-gram lengths */
+	unsigned flags;		/* FB_MODEL_* */
+	uint64_t lexicon_hash;	/* of the lexicon it was trained with */
+	uint64_t ndocs;		/* texts it was trained on */
+	float bias;
+	float scale;		/* a weight is w[i] * scale */
+	float dense[FB_LEX_NFEATURES];
+	int16_t *w;
+};
+
+/* Returns the model in 'path', or NULL with 'err' set. */
+struct fb_model *fb_model_load(const char *path, struct fb_error *err);
+
+/* Writes the model to 'path' atomically (a temporary file, then rename). */
+int fb_model_save(const struct fb_model *m, const char *path,
+    struct fb_error *err);
+
+void fb_model_free(struct fb_model *m);
+
+enum fb_feature_kind {
+	FB_FEATURE_NGRAM,
+	FB_FEATURE_WORD,
+	FB_FEATURE_CATEGORY,
+	FB_FEATURE_FOCUS,
+};
+
+/*
+ * The hashed features of one text, each once.  origin[i] says where
+ * feature i came from: start code point << 10 | length << 2 | kind.
+ */
+struct fb_features {
+	uint32_t *idx;
+	uint32_t *origin;
+	size_t n, cap;
+	uint32_t *set;		/* open-addressing set for the once-only rule */
+	size_t set_cap;
+};
+
+void fb_features_init(struct fb_features *f);
+void fb_features_release(struct fb_features *f);
+
+/*
+ * Extracts the features 'm' uses (bits, n-grams, flags) from the analysed
+ * text and its product category (may be NULL).  0, or -1 out of memory.
+ */
+int fb_features_extract(const struct fb_model *m, const struct fb_analysis *a,
+    const char *category, size_t catlen, struct fb_features *f);
+
+/* The model's log-odds that the text is positive. */
+double fb_model_logit(const struct fb_model *m, const struct fb_analysis *a,
+    const struct fb_features *f);
+
 /*---- Configuration (fb_config.c) ----*/
 
 /*
