@@ -685,6 +685,8 @@ struct fb_features {
 	uint32_t *origin;
 	size_t n, cap;
 	uint32_t *set;		/* open-addressing set for the once-only rule */
+	uint32_t *set_gen;	/* a slot is taken when it holds 'gen' */
+	uint32_t gen;
 	size_t set_cap;
 };
 

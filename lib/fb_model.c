@@ -61,6 +61,7 @@ fb_features_release(struct fb_features *f)
 	free(f->idx);
 	free(f->origin);
 	free(f->set);
+	free(f->set_gen);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -72,12 +73,13 @@ feature_add(struct fb_features *f, uint64_t h, uint32_t mask, uint32_t start,
 	uint32_t idx = (uint32_t)(mix64(h) & mask), slot;
 
 	slot = (idx * 2654435761u) & (f->set_cap - 1);
-	while (f->set[slot] != 0) {
-		if (f->set[slot] == idx + 1)
+	while (f->set_gen[slot] == f->gen) {
+		if (f->set[slot] == idx)
 			return 0;
 		slot = (slot + 1) & (f->set_cap - 1);
 	}
-	f->set[slot] = idx + 1;
+	f->set_gen[slot] = f->gen;
+	f->set[slot] = idx;
 	f->idx[f->n] = idx;
 	f->origin[f->n] = start << 10 | (len & 0xFF) << 2 | kind;
 	f->n++;
@@ -103,15 +105,21 @@ features_reserve(struct fb_features *f, size_t want)
 	}
 	for (cap = 64; cap < 2 * want; cap *= 2)
 		;
-	if (cap != f->set_cap) {
+	/* A generation count empties the set without touching it. */
+	if (cap > f->set_cap || ++f->gen == 0) {
 		uint32_t *s = realloc(f->set, cap * sizeof(*s));
+		uint32_t *g;
 
 		if (s == NULL)
 			return -1;
 		f->set = s;
+		if ((g = realloc(f->set_gen, cap * sizeof(*g))) == NULL)
+			return -1;
+		f->set_gen = g;
+		memset(f->set_gen, 0, cap * sizeof(*g));
 		f->set_cap = cap;
+		f->gen = 1;
 	}
-	memset(f->set, 0, f->set_cap * sizeof(*f->set));
 	return 0;
 }
 
