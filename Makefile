@@ -190,16 +190,24 @@ demo: deps
 	bin/fb-gen --seed 7 --count 600 --format csv --encoding gb18030 > $(DEMO_IN)/hotline.csv
 	bin/fb-gen --seed 8 --count 150 --format mbox > $(DEMO_IN)/mail.mbox
 	bin/fb-gen --seed 9 --count 1250 --format ndjson --truth $(DEMO_IN)/truth.ndjson > $(DEMO_IN)/app.ndjson
-	@echo '== ingest into the store (re-runs add nothing: --store and --dedup)'
-	bin/fb-ingest --store var/fb -c hotline --encoding gb18030 $(DEMO_IN)/hotline.csv | bin/fb-store append --dedup
-	bin/fb-ingest --store var/fb $(DEMO_IN)/mail.mbox $(DEMO_IN)/app.ndjson | bin/fb-store append --dedup
-	bin/fb-ingest --store var/fb examples/sample.ndjson | bin/fb-store append --dedup
+	@echo '== ingest, tag and store (re-runs add nothing: --store and --dedup)'
+	bin/fb-ingest --store var/fb -c hotline --encoding gb18030 $(DEMO_IN)/hotline.csv | \
+	  bin/fb-tag | bin/fb-store append --dedup
+	bin/fb-ingest --store var/fb $(DEMO_IN)/mail.mbox $(DEMO_IN)/app.ndjson | \
+	  bin/fb-tag | bin/fb-store append --dedup
+	bin/fb-ingest --store var/fb examples/sample.ndjson | bin/fb-tag | bin/fb-store append --dedup
 	@echo '== the store'
 	bin/fb-store stats --pretty
-	@echo '== feedback by channel, and the first five from 30 October on (Asia/Shanghai)'
+	@echo '== feedback by channel, and by primary category and sentiment'
 	bin/fb-store cat | jq -r 'select(.type == null) | .channel' | sort | uniq -c
+	bin/fb-store cat | jq -r 'select(.type == null) | "\(.category)\t\(.sentiment.label)"' | \
+	  sort | uniq -c | sort -rn | head -12
+	@echo '== why: one complaint explained (fb-tag --explain)'
+	echo '{"text":"包装没有破损，但是送得太慢了，汤都洒了！订单号 2611220815，退我12元"}' | \
+	  bin/fb-tag --explain
+	@echo '== the first five from 30 October on (Asia/Shanghai)'
 	bin/fb-store cat --since 2026-10-30 --tz Asia/Shanghai | \
-	  jq -r 'select(.type == null) | [.ts, .channel, .lang, .text[0:40]] | @tsv' | head -5
+	  jq -r 'select(.type == null) | [.ts, .channel, .category, .sentiment.label, .text[0:36]] | @tsv' | head -5
 	@echo '== integrity'
 	bin/fb-store verify && echo 'verify: clean'
 

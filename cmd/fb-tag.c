@@ -671,14 +671,15 @@ explain(struct tagger *t, const struct fb_pos *pos, const struct verdict *v)
 			qsort(c, t->feat.n, sizeof(*c), contribution_cmp);
 			fb_buf_adds(&b, "    strongest features:");
 			for (i = 0; i < t->feat.n && i < 10; i++) {
-				uint32_t start = c[i].origin >> 10;
-				uint32_t len = c[i].origin >> 2 & 0xFF;
-				unsigned kind = c[i].origin & 3;
+				uint32_t start = c[i].origin >> 12;
+				uint32_t len = c[i].origin >> 4 & 0xFF;
+				unsigned kind = c[i].origin & 0xF;
 
 				fb_buf_adds(&b, i % 5 == 0 ? "\n      " : "  ");
 				fb_buf_adds(&b, kind == FB_FEATURE_CATEGORY ?
 				    "cat:" : kind == FB_FEATURE_FOCUS ?
-				    "focus:" : "");
+				    "focus:" : kind == FB_FEATURE_PHRASE ?
+				    "phrase:" : "");
 				fb_buf_addc(&b, '"');
 				explain_cps(&b, &a->text, start, len);
 				fb_buf_printf(&b, "\" %+.2f", c[i].value);

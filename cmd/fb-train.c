@@ -534,7 +534,7 @@ main(int argc, char *argv[])
 		if (words < 0)
 			words = en;
 		model.flags = (words ? FB_MODEL_WORDS : 0) |
-		    FB_MODEL_CATEGORY | FB_MODEL_FOCUS;
+		    FB_MODEL_CATEGORY | FB_MODEL_FOCUS | FB_MODEL_PHRASES;
 	}
 	model.lexicon_hash = t.rules.lexicon_hash;
 	t.model = &model;

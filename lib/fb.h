@@ -644,6 +644,7 @@ enum fb_model_flags {
 	FB_MODEL_WORDS = 1 << 0,	/* English words and word pairs */
 	FB_MODEL_CATEGORY = 1 << 1,	/* n-grams joined with product_category */
 	FB_MODEL_FOCUS = 1 << 2,	/* n-grams after the last contrast word */
+	FB_MODEL_PHRASES = 1 << 3,	/* rule phrases found, with negation */
 };
 
 /* A trained sentiment model: fb_model_load() or fb-train. */
@@ -674,11 +675,12 @@ enum fb_feature_kind {
 	FB_FEATURE_WORD,
 	FB_FEATURE_CATEGORY,
 	FB_FEATURE_FOCUS,
+	FB_FEATURE_PHRASE,
 };
 
 /*
  * The hashed features of one text, each once.  origin[i] says where
- * feature i came from: start code point << 10 | length << 2 | kind.
+ * feature i came from: start code point << 12 | length << 4 | kind.
  */
 struct fb_features {
 	uint32_t *idx;

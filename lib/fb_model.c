@@ -81,7 +81,7 @@ feature_add(struct fb_features *f, uint64_t h, uint32_t mask, uint32_t start,
 	f->set_gen[slot] = f->gen;
 	f->set[slot] = idx;
 	f->idx[f->n] = idx;
-	f->origin[f->n] = start << 10 | (len & 0xFF) << 2 | kind;
+	f->origin[f->n] = start << 12 | (len & 0xFF) << 4 | kind;
 	f->n++;
 	return 0;
 }
@@ -136,9 +136,11 @@ fb_features_extract(const struct fb_model *m, const struct fb_analysis *a,
 	if (m->flags & FB_MODEL_WORDS)
 		want += 2 * n;
 	if ((m->flags & FB_MODEL_CATEGORY) && catlen > 0)
-		want += n + 1;
+		want += 2 * n + 1;
 	if (m->flags & FB_MODEL_FOCUS)
 		want += 2 * n;
+	if (m->flags & FB_MODEL_PHRASES)
+		want += a->nhits;
 	if (features_reserve(f, want + 8) < 0)
 		return -1;
 	f->n = 0;
@@ -193,6 +195,25 @@ fb_features_extract(const struct fb_model *m, const struct fb_analysis *a,
 			}
 		}
 	}
+	/*
+	 * The rule files' phrases as words, with their negation and place:
+	 * a dictionary segmentation of the text for free.
+	 */
+	if (m->flags & FB_MODEL_PHRASES) {
+		for (i = 0; i < a->nhits; i++) {
+			const struct fb_hit *hit = &a->hits[i];
+			uint64_t h = 0x2545f4914f6cdd1dULL;
+			uint32_t k;
+
+			if (!hit->live)
+				continue;
+			for (k = hit->start; k < hit->end; k++)
+				h = mix64(h ^ cp[k]);
+			h += (uint64_t)hit->negated << 1 | hit->focus;
+			feature_add(f, h, mask, hit->start,
+			    hit->end - hit->start, FB_FEATURE_PHRASE);
+		}
+	}
 	if ((m->flags & FB_MODEL_CATEGORY) && catlen > 0) {
 		hc = 5;
 		for (i = 0; i < catlen; i++)
@@ -201,6 +222,9 @@ fb_features_extract(const struct fb_model *m, const struct fb_analysis *a,
 		for (i = 0; i + 1 < n; i++)
 			feature_add(f, mix64(mix64(hc ^ cp[i]) ^ cp[i + 1]) + 9,
 			    mask, (uint32_t)i, 2, FB_FEATURE_CATEGORY);
+		for (i = 0; i < n; i++)
+			feature_add(f, mix64(hc ^ cp[i] ^ 0x77777) + 3,
+			    mask, (uint32_t)i, 1, FB_FEATURE_CATEGORY);
 	}
 	return 0;
 }
