@@ -598,6 +598,7 @@ struct fb_hit {
 	unsigned char negated;	/* inside a live negator's scope */
 	unsigned char live;	/* 0: covered by a longer phrase, or a cancelled negator */
 	unsigned char focus;	/* after the last contrast word */
+	unsigned char degree_too;	/* a sentiment word that is a degree word too */
 };
 
 /*

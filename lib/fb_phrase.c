@@ -711,6 +711,7 @@ collect(void *arg, size_t end, uint32_t len, uint32_t value)
 	h->negated = 0;
 	h->live = 1;
 	h->focus = 0;
+	h->degree_too = 0;
 	return 0;
 }
 
@@ -750,6 +751,66 @@ in_reach(const struct fb_cps *t, size_t from, size_t to, int tokens)
 	return n <= tokens;
 }
 
+struct reach {
+	long start, end;
+};
+
+/* Whether a phrase seen before spans more than [s, e). */
+static int
+covers(const struct reach *r, long s, long e)
+{
+	return r->end > e || (r->end == e && r->start < s);
+}
+
+static void
+widen(struct reach *r, long s, long e)
+{
+	if (e > r->end || (e == r->end && s < r->start)) {
+		r->start = s;
+		r->end = e;
+	}
+}
+
+/* Whether hit i has the span of a degree word too ("好" in "好贵"). */
+static int
+same_span_degree(const struct fb_phrases *ps, const struct fb_analysis *a,
+    size_t i)
+{
+	const struct fb_hit *h = &a->hits[i];
+	size_t j;
+
+	for (j = i; j-- > 0 && a->hits[j].start == h->start &&
+	    a->hits[j].end == h->end; )
+		if (ps->sections[ps->phrases[a->hits[j].phrase].section].kind ==
+		    FB_PHRASE_DEGREE)
+			return 1;
+	for (j = i + 1; j < a->nhits && a->hits[j].start == h->start &&
+	    a->hits[j].end == h->end; j++)
+		if (ps->sections[ps->phrases[a->hits[j].phrase].section].kind ==
+		    FB_PHRASE_DEGREE)
+			return 1;
+	return 0;
+}
+
+/* Whether a sentiment word starts where hit i ends. */
+static int
+sentiment_follows(const struct fb_phrases *ps, const struct fb_analysis *a,
+    size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < a->nhits && a->hits[j].start <= a->hits[i].end;
+	    j++) {
+		enum fb_phrase_kind k =
+		    ps->sections[ps->phrases[a->hits[j].phrase].section].kind;
+
+		if (a->hits[j].start == a->hits[i].end && a->hits[j].live &&
+		    (k == FB_PHRASE_POSITIVE || k == FB_PHRASE_NEGATIVE))
+			return 1;
+	}
+	return 0;
+}
+
 static double
 lex_log(double x)
 {
@@ -761,8 +822,13 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
     struct fb_analysis *a)
 {
 	struct scan_ctx ctx = { ps, a };
-	/* How far phrases of each class reach, to find the ones inside. */
-	long lex_end = -1, nonneg_end = -1, contrast_start = -1;
+	/*
+	 * How far the phrases seen so far reach, to find the ones inside:
+	 * 'words' spans sentiment and non-negating phrases, 'lexicon' also
+	 * degree and contrast words.
+	 */
+	struct reach words = { -1, -1 }, lexicon = { -1, -1 };
+	long contrast_start = -1;
 	long neg_end = -1, degree_end = -1;
 	float degree_mult = 1;
 	long pending[PENDING_MAX];
@@ -803,37 +869,50 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 	/*
 	 * First pass, in order of start (longest first): which matches stand.
 	 * A sentiment word inside a longer one ("好" in "不好") does not; a
-	 * negator inside a sentiment word or a non-negating phrase ("不" in
-	 * "不错") is no negator; a tag phrase inside a longer one of the same
-	 * tag is counted once.
+	 * negator inside a longer lexicon phrase ("不" in "不错", "别" in
+	 * "特别", "不" in "不过") is no negator; a tag phrase inside a longer
+	 * one of the same tag is counted once.  Tag phrases cancel no negator:
+	 * in "不新鲜" the 不 still turns 新鲜 around.
 	 */
 	for (i = 0; i < a->nhits; i++) {
 		struct fb_hit *h = &a->hits[i];
 		const struct fb_phrase *ph = &ps->phrases[h->phrase];
-		long e = h->end;
+		enum fb_phrase_kind kind = ps->sections[ph->section].kind;
+		long s = h->start, e = h->end;
 
-		switch (ps->sections[ph->section].kind) {
+		switch (kind) {
 		case FB_PHRASE_POSITIVE:
 		case FB_PHRASE_NEGATIVE:
-			if (lex_end >= e || nonneg_end >= e)
+			if (covers(&words, s, e))
 				h->live = 0;
-			else
-				lex_end = e;
-			break;
-		case FB_PHRASE_NEGATION:
-		case FB_PHRASE_DEGREE:
-			if (lex_end >= e || nonneg_end >= e)
-				h->live = 0;
+			else {
+				widen(&words, s, e);
+				widen(&lexicon, s, e);
+				h->degree_too = same_span_degree(ps, a, i);
+			}
 			break;
 		case FB_PHRASE_NONNEGATION:
-			if (e > nonneg_end)
-				nonneg_end = e;
+			widen(&words, s, e);
+			widen(&lexicon, s, e);
+			break;
+		case FB_PHRASE_NEGATION:
+			if (covers(&lexicon, s, e))
+				h->live = 0;
+			break;
+		case FB_PHRASE_DEGREE:
+			if (covers(&words, s, e))
+				h->live = 0;
+			else
+				widen(&lexicon, s, e);
 			break;
 		case FB_PHRASE_CONTRAST:
-			if (lex_end >= e)
+			if (covers(&words, s, e))
 				h->live = 0;
-			else if (e < (long)a->text.n && e > (long)a->focus)
-				a->focus = (size_t)e;
+			else {
+				widen(&lexicon, s, e);
+				if (e < (long)a->text.n && e > (long)a->focus)
+					a->focus = (size_t)e;
+			}
 			break;
 		case FB_PHRASE_TAG:
 		case FB_PHRASE_EMOTION:
@@ -889,6 +968,11 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 		if (degree_end >= 0 && in_reach(&a->text, (size_t)degree_end,
 		    h->start, DEGREE_TOKENS))
 			h->mult = degree_mult;
+		/* "好贵": 好 is a degree word here, not praise. */
+		if (h->degree_too && sentiment_follows(ps, a, i)) {
+			h->live = 0;
+			continue;
+		}
 		v = ph->weight * h->mult;
 		switch (kind) {
 		case FB_PHRASE_TAG:
