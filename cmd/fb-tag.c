@@ -69,6 +69,7 @@ struct tagger {
 	double neutral;
 	int explain;
 	long praise, other;	/* their sections, or -1 */
+	long anger, disappointment, defective;
 	struct fb_buf buf;
 	unsigned long records;
 };
@@ -203,7 +204,7 @@ decide_tags(const struct tagger *t, struct verdict *v)
 {
 	const struct fb_phrases *ps = &t->rules;
 	const double *score = t->an.score;
-	double cat_score[16] = { 0 }, best = 0;
+	double cat_score[16] = { 0 }, best = 0, bad, praised;
 	const char *cat_name[16];
 	size_t ncat = 0, i, j;
 	long sec;
@@ -220,17 +221,22 @@ decide_tags(const struct tagger *t, struct verdict *v)
 	qsort(v->tags, v->ntags, sizeof(v->tags[0]), tag_cmp);
 
 	/*
-	 * Praise needs words of praise; a text the model finds clearly
-	 * positive with no complaint in it is praise too ("这本书写得真深刻"
-	 * names no taxonomy phrase).
+	 * Praise needs words of praise, and not a few in an angry text
+	 * ("好评个鬼", a comparison with a better shop); a text the model finds
+	 * clearly positive with no complaint named is praise too.  A clear
+	 * complaint that names no problem ("垃圾，后悔买了") is the taxonomy's
+	 * general quality complaint, product/defective.
 	 */
-	if (t->praise >= 0 && score[t->praise] >= 1 && v->score > -0.6)
+	bad = (t->anger >= 0 ? score[t->anger] : 0) +
+	    (t->disappointment >= 0 ? score[t->disappointment] : 0);
+	praised = t->praise >= 0 ? score[t->praise] : 0;
+	if (praised >= 1 && !(praised < 2 && bad >= 1.5) && v->score > -0.6)
 		praise = 1;
-	if (v->ntags == 0 && v->score >= 0.6)
+	if (v->ntags == 0 && !praise && v->score >= 0.6)
 		praise = 1;
-	if (v->ntags == 0 && v->score > -0.3 && t->praise >= 0 &&
-	    score[t->praise] >= 1)
-		praise = 1;
+	if (v->ntags == 0 && !praise && t->defective >= 0 &&
+	    (bad >= 1 || v->score <= -0.6))
+		v->tags[v->ntags++] = t->defective;
 	if (praise && t->praise >= 0)
 		v->tags[v->ntags++] = t->praise;
 	if (v->ntags == 0 && t->other >= 0)
@@ -832,6 +838,10 @@ main(int argc, char *argv[])
 		fb_diex("%s", err.msg);
 	t.praise = fb_phrases_section(&t.rules, "praise");
 	t.other = fb_phrases_section(&t.rules, "other");
+	t.anger = fb_phrases_section(&t.rules, "emotion/anger");
+	t.disappointment = fb_phrases_section(&t.rules,
+	    "emotion/disappointment");
+	t.defective = fb_phrases_section(&t.rules, "product/defective");
 	for (i = 0; default_models[i] != NULL; i++) {
 		if (fb_config_find(default_models[i], path, sizeof(path)) < 0)
 			fb_diex("cannot find the model '%s' ($FB_CONFIG_DIR, "

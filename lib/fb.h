@@ -599,6 +599,7 @@ struct fb_hit {
 	unsigned char live;	/* 0: covered by a longer phrase, or a cancelled negator */
 	unsigned char focus;	/* after the last contrast word */
 	unsigned char degree_too;	/* a sentiment word that is a degree word too */
+	unsigned char tag_live;	/* a negator that negates tags and emotions */
 };
 
 /*
@@ -626,7 +627,9 @@ struct fb_analysis {
 	struct fb_hit *hits;
 	size_t nhits, hits_cap;
 	double *score;		/* per section: evidence (tags, emotions) */
-	long *reach;		/* per section: scratch for fb_analyze() */
+	uint32_t *counted;	/* per phrase: counted in generation 'gen' */
+	size_t ncounted;
+	uint32_t gen;
 	size_t nscore;
 	double lex[FB_LEX_NFEATURES];
 	size_t focus;		/* where the text after the last contrast starts */

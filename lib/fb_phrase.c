@@ -21,7 +21,7 @@
 
 #define MAX_PHRASE_CPS	64
 #define MAX_RULE_LINE	4096
-#define NEGATION_TOKENS	3	/* a negator reaches this many tokens on */
+#define NEGATION_TOKENS	2	/* tokens a negator reaches over */
 #define DEGREE_TOKENS	2
 #define SCOPE_CPS	40	/* beyond this, no scope is worth counting tokens */
 #define PENDING_MAX	8
@@ -180,17 +180,10 @@ is_break(uint32_t c)
 {
 	switch (c) {
 	case ',': case '.': case '!': case '?': case ';': case ':':
-	case '\n': case 0x3001: case 0x3002: case 0x2026: case '~':
+	case '\n': case 0x3002:
 		return 1;
 	}
 	return 0;
-}
-
-static int
-is_cjk(uint32_t c)
-{
-	return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-	    (c >= 0x20000 && c <= 0x2FFFF);
 }
 
 /*---- Loading rule files ----*/
@@ -489,6 +482,12 @@ fb_phrases_load_mem(struct fb_phrases *ps, const char *name,
 			return -1;
 		}
 		split_weight(s, &weight);
+		/* "late  delivery" is "late delivery" */
+		for (c = e = s; *c != '\0'; c++)
+			if (!((*c == ' ' || *c == '\t') && e > s &&
+			    (e[-1] == ' ')))
+				*e++ = *c == '\t' ? ' ' : *c;
+		*e = '\0';
 		if (add_phrase(ps, name, line, section, s, weight, err) < 0)
 			return -1;
 	}
@@ -671,7 +670,7 @@ fb_analysis_release(struct fb_analysis *a)
 	fb_cps_release(&a->text);
 	free(a->hits);
 	free(a->score);
-	free(a->reach);
+	free(a->counted);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -712,6 +711,7 @@ collect(void *arg, size_t end, uint32_t len, uint32_t value)
 	h->live = 1;
 	h->focus = 0;
 	h->degree_too = 0;
+	h->tag_live = 1;
 	return 0;
 }
 
@@ -744,7 +744,8 @@ in_reach(const struct fb_cps *t, size_t from, size_t to, int tokens)
 
 		if (is_break(c))
 			return 0;
-		if (is_cjk(c) || (is_word(c) && (i == from ||
+		/* a word of letters, or any non-ASCII character but a space */
+		if ((c >= 0x80 && c != 0x3000) || (is_word(c) && (i == from ||
 		    !is_word(t->cp[i - 1]))))
 			n++;
 	}
@@ -825,17 +826,17 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 	/*
 	 * How far the phrases seen so far reach, to find the ones inside:
 	 * 'words' spans sentiment and non-negating phrases, 'lexicon' also
-	 * degree and contrast words.
+	 * degree and contrast words, 'any' every phrase.
 	 */
-	struct reach words = { -1, -1 }, lexicon = { -1, -1 };
+	struct reach words = { -1, -1 }, lexicon = { -1, -1 }, any = { -1, -1 };
+	struct reach tags = { -1, -1 }, emotions = { -1, -1 };
 	long contrast_start = -1;
-	long neg_end = -1, degree_end = -1;
+	long neg_end = -1, tag_neg_end = -1, degree_end = -1;
 	float degree_mult = 1;
-	long pending[PENDING_MAX];
+	struct { long end; unsigned char live, tag_live; } pending[PENDING_MAX];
 	size_t npending = 0, i;
 	double pos = 0, neg = 0, pos_f = 0, neg_f = 0, npos = 0, nneg = 0;
 	size_t excl = 0, quest = 0;
-	long *sec_end;
 
 	a->nhits = 0;
 	a->focus = 0;
@@ -843,18 +844,24 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 	if (a->nscore < ps->nsections) {
 		double *p = realloc(a->score, (ps->nsections + 1) *
 		    sizeof(*p));
-		long *r;
 
 		if (p == NULL)
 			return -1;
 		a->score = p;
-		if ((r = realloc(a->reach, (ps->nsections + 1) *
-		    sizeof(*r))) == NULL)
-			return -1;
-		a->reach = r;
 		a->nscore = ps->nsections;
 	}
 	memset(a->score, 0, a->nscore * sizeof(*a->score));
+	if (a->ncounted < ps->nphrases || ++a->gen == 0) {
+		uint32_t *c = realloc(a->counted, (ps->nphrases + 1) *
+		    sizeof(*c));
+
+		if (c == NULL)
+			return -1;
+		memset(c, 0, (ps->nphrases + 1) * sizeof(*c));
+		a->counted = c;
+		a->ncounted = ps->nphrases;
+		a->gen = 1;
+	}
 	if (fb_cps_set(&a->text, text, len) < 0)
 		return -1;
 	if (ps->ac == NULL)
@@ -862,17 +869,17 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 	if (fb_ac_scan(ps->ac, a->text.cp, a->text.n, collect, &ctx) != 0)
 		return -1;
 	qsort(a->hits, a->nhits, sizeof(*a->hits), hit_cmp);
-	sec_end = a->reach;
-	for (i = 0; i < ps->nsections; i++)
-		sec_end[i] = -1;
 
 	/*
 	 * First pass, in order of start (longest first): which matches stand.
 	 * A sentiment word inside a longer one ("好" in "不好") does not; a
 	 * negator inside a longer lexicon phrase ("不" in "不错", "别" in
-	 * "特别", "不" in "不过") is no negator; a tag phrase inside a longer
-	 * one of the same tag is counted once.  Tag phrases cancel no negator:
-	 * in "不新鲜" the 不 still turns 新鲜 around.
+	 * "特别", "不" in "不过") is no negator.  Tags and emotions are read
+	 * apart, each group with the longest match winning across its
+	 * sections ("骑手态度" hides the 态度 of service staff), and for them
+	 * any longer phrase cancels a negator inside it ("没收到" is lost, not
+	 * negated); for sentiment, a tag phrase cancels nothing, so in "不新鲜"
+	 * the 不 still turns 新鲜 around.
 	 */
 	for (i = 0; i < a->nhits; i++) {
 		struct fb_hit *h = &a->hits[i];
@@ -898,6 +905,7 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 		case FB_PHRASE_NEGATION:
 			if (covers(&lexicon, s, e))
 				h->live = 0;
+			h->tag_live = !covers(&any, s, e);
 			break;
 		case FB_PHRASE_DEGREE:
 			if (covers(&words, s, e))
@@ -915,13 +923,17 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 			}
 			break;
 		case FB_PHRASE_TAG:
-		case FB_PHRASE_EMOTION:
-			if (sec_end[ph->section] >= e)
+			if (covers(&tags, s, e))
 				h->live = 0;
-			else
-				sec_end[ph->section] = e;
+			widen(&tags, s, e);
+			break;
+		case FB_PHRASE_EMOTION:
+			if (covers(&emotions, s, e))
+				h->live = 0;
+			widen(&emotions, s, e);
 			break;
 		}
+		widen(&any, s, e);
 	}
 
 	/* Second pass: negation, degree and focus, then the sums. */
@@ -934,22 +946,30 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 
 		/* Negators that ended by now open their scope. */
 		for (k = 0; k < npending; k++) {
-			if (pending[k] <= (long)h->start) {
-				if (pending[k] > neg_end)
-					neg_end = pending[k];
+			if (pending[k].end <= (long)h->start) {
+				if (pending[k].live && pending[k].end > neg_end)
+					neg_end = pending[k].end;
+				if (pending[k].tag_live &&
+				    pending[k].end > tag_neg_end)
+					tag_neg_end = pending[k].end;
 			} else
 				pending[keep++] = pending[k];
 		}
 		npending = keep;
+		if (kind == FB_PHRASE_NEGATION) {
+			if (!h->live && !h->tag_live)
+				continue;
+			if (npending == PENDING_MAX)
+				npending--;
+			pending[npending].end = h->end;
+			pending[npending].live = h->live;
+			pending[npending++].tag_live = h->tag_live;
+			continue;
+		}
 		if (!h->live)
 			continue;
 		h->focus = a->focus > 0 && h->start >= a->focus;
 		switch (kind) {
-		case FB_PHRASE_NEGATION:
-			if (npending == PENDING_MAX)
-				npending--;
-			pending[npending++] = h->end;
-			continue;
 		case FB_PHRASE_DEGREE:
 			degree_end = h->end;
 			degree_mult = ph->weight;
@@ -962,9 +982,15 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 		default:
 			break;
 		}
-		h->negated = neg_end >= 0 && contrast_start < neg_end &&
-		    in_reach(&a->text, (size_t)neg_end, h->start,
-		    NEGATION_TOKENS);
+		if (kind == FB_PHRASE_TAG || kind == FB_PHRASE_EMOTION)
+			h->negated = tag_neg_end >= 0 &&
+			    contrast_start < tag_neg_end &&
+			    in_reach(&a->text, (size_t)tag_neg_end, h->start,
+			    NEGATION_TOKENS);
+		else
+			h->negated = neg_end >= 0 && contrast_start < neg_end &&
+			    in_reach(&a->text, (size_t)neg_end, h->start,
+			    NEGATION_TOKENS);
 		if (degree_end >= 0 && in_reach(&a->text, (size_t)degree_end,
 		    h->start, DEGREE_TOKENS))
 			h->mult = degree_mult;
@@ -976,12 +1002,12 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 		v = ph->weight * h->mult;
 		switch (kind) {
 		case FB_PHRASE_TAG:
-			if (!h->negated)
-				a->score[ph->section] += ph->weight;
-			break;
 		case FB_PHRASE_EMOTION:
-			if (!h->negated)
-				a->score[ph->section] += v;
+			/* A phrase is evidence once, however often it is said. */
+			if (!h->negated && a->counted[h->phrase] != a->gen) {
+				a->counted[h->phrase] = a->gen;
+				a->score[ph->section] += ph->weight;
+			}
 			break;
 		case FB_PHRASE_POSITIVE:
 			/* "不好吃" is bad; "不难吃" is only faintly good. */
