@@ -134,6 +134,8 @@ unit: $(UNIT_BINS)
 	done; exit $$fail
 
 bats: $(BINS) $(TEST_BINS)
+	@# tools find their data in ../share/fb beside the binary
+	$(if $(SANITIZE),@ln -sfn $(CURDIR)/share $(BUILDDIR)/share)
 	PATH="$(abspath $(OUTBIN)):$(abspath $(BUILDDIR)/test):$$PATH" \
 	  FB_TEST_SANITIZE="$(SANITIZE)" bats test/
 
@@ -223,7 +225,7 @@ model: bin/fb-train
 	  --category-field product_cat -o share/fb/sentiment.zh.model \
 	  $(SHARED_DATA)/zh-sentiment-train.ndjson.gz
 	FB_CONFIG_DIR=/nonexistent FB_DATADIR=share/fb bin/fb-train --lang en \
-	  --holdout 5 -o share/fb/sentiment.en.model \
+	  --holdout 5 --rate 0.01 -o share/fb/sentiment.en.model \
 	  $(SHARED_DATA)/en-sentiment-train.ndjson.gz
 
 clean:

@@ -56,6 +56,7 @@ static const struct fb_tool tool = {
 
 #define MAX_MODELS	4
 #define EMOTION_MIN	1.0	/* evidence for an emotion to be strong */
+#define CONTRAST_SHIFT	1.0	/* log-odds per unit of the clause after it */
 
 struct tagger {
 	struct fb_phrases rules;
@@ -235,7 +236,7 @@ decide_tags(const struct tagger *t, struct verdict *v)
 	if (v->ntags == 0 && !praise && v->score >= 0.6)
 		praise = 1;
 	if (v->ntags == 0 && !praise && t->defective >= 0 &&
-	    (bad >= 1 || v->score <= -0.6))
+	    (bad >= 1 || v->score <= -0.8))
 		v->tags[v->ntags++] = t->defective;
 	if (praise && t->praise >= 0)
 		v->tags[v->ntags++] = t->praise;
@@ -423,6 +424,19 @@ decide_quality(const struct tagger *t, struct fb_rec *rec, struct verdict *v)
 		v->quality = v->q_attach;
 }
 
+/* Whether there is anything but blanks to score. */
+static int
+has_letters(const struct fb_cps *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->cp[i] != ' ' && t->cp[i] != '\t' && t->cp[i] != '\n' &&
+		    t->cp[i] != '\r')
+			return 1;
+	return 0;
+}
+
 /* Decides everything for 'text'; 0, or -1 out of memory. */
 static int
 judge(struct tagger *t, struct fb_rec *rec, const char *text, size_t len,
@@ -437,16 +451,27 @@ judge(struct tagger *t, struct fb_rec *rec, const char *text, size_t len,
 	v->model = model_for(t, lang, &t->an.text);
 	v->logit = 0;
 	t->feat.n = 0;
-	if (v->model != NULL && t->an.text.n > 0) {
+	if (v->model != NULL && has_letters(&t->an.text)) {
 		cat = fb_rec_get_str(rec, t->category_field, &catlen);
 		if (fb_features_extract(v->model, &t->an, cat,
 		    cat ? catlen : 0, &t->feat) < 0)
 			return -1;
 		v->logit = fb_model_logit(v->model, &t->an, &t->feat);
 	}
+	/*
+	 * The clause after "但是" decides what a person hears.  The reviews
+	 * the model learnt from often stay positive after a late "but"; a
+	 * helpdesk reading "包装很好，但是送得太慢了" hears a complaint.
+	 */
+	if (t->an.focus > 0) {
+		double shift = CONTRAST_SHIFT * (t->an.lex[FB_LEX_POS_FOCUS] -
+		    t->an.lex[FB_LEX_NEG_FOCUS]);
+
+		v->logit += shift;
+	}
 	v->score = tanh(v->logit / 2);
-	v->label = v->score >= t->neutral ? "positive" :
-	    v->score <= -t->neutral ? "negative" : "neutral";
+	v->label = v->score > t->neutral ? "positive" :
+	    v->score < -t->neutral ? "negative" : "neutral";
 	decide_tags(t, v);
 	decide_emotion(t, v);
 	decide_quality(t, rec, v);
@@ -737,7 +762,8 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 	int set_lang = 0;
 
 	/* Events and alerts are not feedback: through as they came. */
-	if (fb_rec_raw(rec, "type", &span)) {
+	if (fb_rec_raw(rec, "type", &span) && !(span.len == 4 &&
+	    memcmp(span.p, "null", 4) == 0)) {
 		const char *type = fb_rec_get_str(rec, "type", NULL);
 
 		if (type == NULL || strcmp(type, "feedback") != 0)
@@ -842,7 +868,18 @@ main(int argc, char *argv[])
 	t.disappointment = fb_phrases_section(&t.rules,
 	    "emotion/disappointment");
 	t.defective = fb_phrases_section(&t.rules, "product/defective");
+	for (i = 0; i < nmodels; i++)
+		load_model(&t, models[i]);
 	for (i = 0; default_models[i] != NULL; i++) {
+		size_t k;
+		int have = 0;
+
+		for (k = 0; k < t.nmodels; k++)
+			if (strncmp(default_models[i] + 10, t.models[k]->lang,
+			    2) == 0)
+				have = 1;
+		if (have)
+			continue;
 		if (fb_config_find(default_models[i], path, sizeof(path)) < 0)
 			fb_diex("cannot find the model '%s' ($FB_CONFIG_DIR, "
 			    "/etc/fb, ~/.config/fb, $FB_DATADIR, share/fb); "
@@ -851,9 +888,6 @@ main(int argc, char *argv[])
 			fb_diex("out of memory");
 		load_model(&t, t.owned_paths[i]);
 	}
-	for (i = 0; i < nmodels; i++)
-		load_model(&t, models[i]);
-
 	fb_analysis_init(&t.an);
 	fb_features_init(&t.feat);
 	nfiles = argc - optind;

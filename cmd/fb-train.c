@@ -42,7 +42,8 @@ static const struct fb_opt opts[] = {
 	{ OPT_TEST, "test", "FILE", "measure the model on the labelled FILE" },
 	{ OPT_EPOCHS, "epochs", "N", "passes over the data (default 3)" },
 	{ OPT_RATE, "rate", "R", "AdaGrad learning rate (default 0.03)" },
-	{ OPT_BITS, "bits", "B", "2^B hashed weights (default 21 zh, 18 en)" },
+	{ OPT_BITS, "bits", "B",
+	    "2^B hashed weights, 10-24 (default 21 zh, 18 en)" },
 	{ OPT_NGRAMS, "ngrams", "MIN-MAX",
 	    "character n-gram lengths (default 1-3 zh, 2-5 en)" },
 	{ OPT_WORDS, "words", NULL, "add words and word pairs (default for en)" },
@@ -75,7 +76,7 @@ struct doc {
 	uint32_t n;
 	float target;		/* 0 negative, 0.5 neutral, 1 positive */
 	float lex[FB_LEX_NFEATURES];
-	char lang[4];
+	char lang[8];
 };
 
 struct trainer {
@@ -258,7 +259,7 @@ next_random(uint64_t *state)
 static void
 select_lang(struct trainer *t)
 {
-	struct { char lang[4]; size_t n; } seen[8];
+	struct { char lang[8]; size_t n; } seen[8];
 	size_t nseen = 0, i, j, kept = 0, best = 0;
 
 	if (t->lang == NULL) {
@@ -267,7 +268,7 @@ select_lang(struct trainer *t)
 				if (strcmp(seen[j].lang, t->docs[i].lang) == 0)
 					break;
 			if (j == nseen && nseen < 8) {
-				snprintf(seen[nseen].lang, 4, "%s",
+				snprintf(seen[nseen].lang, 8, "%s",
 				    t->docs[i].lang);
 				seen[nseen++].n = 0;
 			}
@@ -314,7 +315,7 @@ fit(struct trainer *t, const struct fit_conf *fc, double *train_accuracy)
 	const double l2 = 1e-6;
 	size_t *order = malloc((t->ndocs + 1) * sizeof(*order));
 	uint64_t rng = 1;
-	unsigned long right = 0;
+	unsigned long right = 0, polar = 0;
 	long ep;
 	int rc = -1;
 
@@ -399,8 +400,9 @@ fit(struct trainer *t, const struct fit_conf *fc, double *train_accuracy)
 		for (k = 0; k < FB_LEX_NFEATURES; k++)
 			z += m->dense[k] * d->lex[k];
 		right += (z >= 0) == (d->target == 1);
+		polar++;
 	}
-	*train_accuracy = t->ndocs ? (double)right / (double)t->ndocs : 0;
+	*train_accuracy = polar ? (double)right / (double)polar : 0;
 	rc = 0;
 out:
 	free(pc);
@@ -486,7 +488,7 @@ main(int argc, char *argv[])
 				fb_diex("bad --rate '%s' (0 < R <= 10)", arg);
 			break;
 		case OPT_BITS:
-			bits = (int)fb_parse_long(arg, 10, 26, "--bits");
+			bits = (int)fb_parse_long(arg, 10, 24, "--bits");
 			break;
 		case OPT_NGRAMS:
 			parse_ngrams(arg, &model);
@@ -506,6 +508,8 @@ main(int argc, char *argv[])
 	}
 	if (output == NULL)
 		fb_diex("no model to write: give -o MODEL");
+	if (test != NULL && strcmp(test, "-") != 0 && access(test, R_OK) < 0)
+		fb_die("cannot read the --test file '%s'", test);
 
 	fb_phrases_init(&t.rules);
 	if (fb_phrases_load_defaults(&t.rules, &err) < 0)
@@ -559,6 +563,14 @@ main(int argc, char *argv[])
 		select_lang(&t);
 	if (t.ndocs == 0) {
 		fb_warnx("no labelled texts to train on");
+		status = FB_EXIT_ERROR;
+		goto done;
+	}
+	/* fb-tag picks a model by the record's language: zh or en. */
+	if (strcmp(model.lang, "zh") != 0 && strcmp(model.lang, "en") != 0) {
+		fb_warnx("the texts are in '%s'; fb-train makes zh and en "
+		    "models (use --lang)", *model.lang ? model.lang :
+		    "no language");
 		status = FB_EXIT_ERROR;
 		goto done;
 	}

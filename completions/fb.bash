@@ -6,7 +6,7 @@
 # command name: install this file as fb-store and link the other names to it.
 # To complete a new tool, add its name to _fb_tools.
 
-_fb_tools="fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen"
+_fb_tools="fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen"
 
 declare -gA _fb_opts_cache _fb_cmds_cache
 
@@ -37,8 +37,13 @@ _fb_argtype()
 		if [[ ${cmd:-} == fb-gen ]]; then echo value; else echo dir; fi ;;
 	--store)
 		echo dir ;;
-	--reject|--rules|--output|--truth)
+	-m)
+		# fb-tag's -m is --model, fb-ingest's --map
+		if [[ ${cmd:-} == fb-tag ]]; then echo file; else echo value; fi ;;
+	--reject|--rules|--output|--truth|--model|--test|-r|-o)
 		echo file ;;
+	--lang)
+		echo lang ;;
 	--tz)
 		echo zone ;;
 	-c|--channel)
@@ -50,7 +55,8 @@ _fb_argtype()
 	--incidents)
 		echo incidents ;;
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
-	--key|-m|--map|--max-per-customer-day|--seed|-n|--count|--days)
+	--key|--map|--max-per-customer-day|--seed|-n|--count|--days|\
+	--neutral|--category-field|--holdout|--epochs|--rate|--bits|--ngrams)
 		echo value ;;
 	esac
 }
@@ -98,6 +104,8 @@ _fb_complete_arg()
 		fi ;;
 	incidents)
 		_fb_words "all none sku surge burst growth repeat" "$2" ;;
+	lang)
+		_fb_words "zh en" "$2" ;;
 	*)
 		COMPREPLY=() ;;
 	esac

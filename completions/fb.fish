@@ -16,7 +16,7 @@ function __fb_zones
         ! -path "$dir/right/*" 2>/dev/null | string replace -- "$dir/" ''
 end
 
-for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen
+for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen
     command -q $tool; or continue
 
     for opt in ($tool --list-options 2>/dev/null)
@@ -41,8 +41,37 @@ for tool in fb-ingest fb-tag fb-rank fb-route fb-sla fb-report fb-anomaly fb-sto
             case incidents
                 complete -c $tool -l $name -x -d 'incidents to plant' \
                     -a 'all none sku surge burst growth repeat'
-            case rules output
-                complete -c $tool -l $name -r -F
+            case rules
+                # fb-tag has -r; fb-train only the long form
+                set -l short
+                test $tool = fb-tag; and set short -s r
+                complete -c $tool $short -l $name -r -F -d 'add or override phrase rules'
+            case output
+                set -l short
+                test $tool = fb-train; and set short -s o
+                complete -c $tool $short -l $name -r -F
+            case model
+                complete -c $tool -s m -l $name -r -F -d 'sentiment model for its language'
+            case test
+                complete -c $tool -l $name -r -F -d 'measure the model on labelled file'
+            case explain
+                complete -c $tool -s e -l $name -d 'explain instead of writing records'
+            case lang
+                complete -c $tool -l $name -x -d language -a 'zh en'
+            case neutral
+                complete -c $tool -l $name -x -d 'neutral score band (0 to 1)'
+            case category-field
+                complete -c $tool -l $name -x -d 'product category field'
+            case holdout
+                complete -c $tool -l $name -x -d 'leave out every Nth line'
+            case epochs
+                complete -c $tool -l $name -x -d 'passes over the data'
+            case rate
+                complete -c $tool -l $name -x -d 'learning rate'
+            case bits
+                complete -c $tool -l $name -x -d '2^B hashed weights (10 to 26)'
+            case ngrams
+                complete -c $tool -l $name -x -d 'character n-gram lengths MIN-MAX'
             case tz
                 complete -c $tool -l $name -x -d 'time zone' -a '(__fb_zones)'
             case channel

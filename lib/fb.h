@@ -542,7 +542,7 @@ struct fb_phrases {
 	char **files;		/* names, owned, for struct fb_phrase.file */
 	size_t nfiles;
 	struct fb_ac *ac;	/* NULL until fb_phrases_compile() */
-	uint64_t lexicon_hash;	/* of the sentiment sections, once compiled */
+	uint64_t lexicon_hash;	/* of all phrases and weights, once compiled */
 };
 
 void fb_phrases_init(struct fb_phrases *ps);
@@ -657,7 +657,7 @@ struct fb_model {
 	unsigned bits;		/* 2^bits hashed weights */
 	unsigned nmin, nmax;	/* character n-gram lengths */
 	unsigned flags;		/* FB_MODEL_* */
-	uint64_t lexicon_hash;	/* of the lexicon it was trained with */
+	uint64_t lexicon_hash;	/* of the rules it was trained with */
 	uint64_t ndocs;		/* texts it was trained on */
 	float bias;
 	float scale;		/* a weight is w[i] * scale */

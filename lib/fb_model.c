@@ -344,7 +344,8 @@ fb_model_save(const struct fb_model *m, const char *path,
 	put32(p, (uint32_t)crc32(0, buf, (uInt)(size - 4)));
 
 	if ((fp = fopen(tmp, "wb")) == NULL) {
-		fb_error_set(err, "%s: %s", tmp, strerror(errno));
+		fb_error_set(err, "cannot write '%s': %s", path,
+		    strerror(errno));
 		free(buf);
 		return -1;
 	}
@@ -353,7 +354,7 @@ fb_model_save(const struct fb_model *m, const char *path,
 	ok = fclose(fp) == 0 && ok;
 	free(buf);
 	if (!ok || rename(tmp, path) < 0) {
-		fb_error_set(err, "%s: %s", path, strerror(errno));
+		fb_error_set(err, "cannot write '%s': %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

@@ -306,6 +306,9 @@ split_weight(char *s, float *weight)
 			last = p + 1;
 	if (last == NULL)
 		return 0;
+	/* Plain decimals only: "0x10" and "1e3" stay part of the phrase. */
+	if (last[strspn(last, "0123456789.+-")] != '\0')
+		return 0;
 	errno = 0;
 	w = strtod(last, &end);
 	if (end == last || *end != '\0' || errno != 0 || !isfinite(w) ||
@@ -568,12 +571,6 @@ order_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-static int
-is_lexicon(enum fb_phrase_kind k)
-{
-	return k != FB_PHRASE_TAG && k != FB_PHRASE_EMOTION;
-}
-
 int
 fb_phrases_compile(struct fb_phrases *ps, struct fb_error *err)
 {
@@ -608,11 +605,7 @@ fb_phrases_compile(struct fb_phrases *ps, struct fb_error *err)
 			free(ps->phrases[order[k]].text);
 			free(ps->phrases[order[k]].cps);
 		}
-		if (last->weight == 0 &&
-		    ps->sections[last->section].kind != FB_PHRASE_NEGATION &&
-		    ps->sections[last->section].kind !=
-		    FB_PHRASE_NONNEGATION &&
-		    ps->sections[last->section].kind != FB_PHRASE_CONTRAST) {
+		if (last->weight == 0) {
 			free(last->text);
 			free(last->cps);
 			continue;
@@ -632,14 +625,14 @@ fb_phrases_compile(struct fb_phrases *ps, struct fb_error *err)
 
 		if (fb_ac_add(ps->ac, ph->cps, ph->ncps, (uint32_t)i) < 0)
 			goto nomem;
-		/* The model learnt with these words: fingerprint them. */
-		if (is_lexicon(ps->sections[ph->section].kind)) {
-			fb_buf_adds(&lex, ps->sections[ph->section].name);
-			fb_buf_addc(&lex, '\t');
-			fb_buf_add(&lex, ph->cps, ph->ncps * sizeof(uint32_t));
-			fb_buf_printf(&lex, "\t%g\t%u\n", ph->weight,
-			    ph->bound);
-		}
+		/*
+		 * The model learnt with these phrases (the lexicon as
+		 * features, every phrase as a word): fingerprint them.
+		 */
+		fb_buf_adds(&lex, ps->sections[ph->section].name);
+		fb_buf_addc(&lex, '\t');
+		fb_buf_add(&lex, ph->cps, ph->ncps * sizeof(uint32_t));
+		fb_buf_printf(&lex, "\t%g\t%u\n", ph->weight, ph->bound);
 	}
 	if (lex.err || fb_ac_build(ps->ac) < 0)
 		goto nomem;
@@ -868,7 +861,8 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 		return -1;
 	if (fb_ac_scan(ps->ac, a->text.cp, a->text.n, collect, &ctx) != 0)
 		return -1;
-	qsort(a->hits, a->nhits, sizeof(*a->hits), hit_cmp);
+	if (a->nhits > 1)
+		qsort(a->hits, a->nhits, sizeof(*a->hits), hit_cmp);
 
 	/*
 	 * First pass, in order of start (longest first): which matches stand.
@@ -1000,6 +994,13 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 			continue;
 		}
 		v = ph->weight * h->mult;
+		/*
+		 * "包装很好，但是送得太慢了" is a complaint: what follows the
+		 * contrast word weighs three times what goes before it.
+		 */
+		if (a->focus > 0 && (kind == FB_PHRASE_POSITIVE ||
+		    kind == FB_PHRASE_NEGATIVE))
+			v *= h->focus ? 1.5 : 0.5;
 		switch (kind) {
 		case FB_PHRASE_TAG:
 		case FB_PHRASE_EMOTION:
