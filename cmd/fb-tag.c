@@ -57,6 +57,7 @@ static const struct fb_tool tool = {
 #define MAX_MODELS	4
 #define EMOTION_MIN	1.0	/* evidence for an emotion to be strong */
 #define CONTRAST_SHIFT	1.0	/* log-odds per unit of the clause after it */
+#define INQUIRY_DAMPING	0.3	/* log-odds kept for a question without feeling */
 
 struct tagger {
 	struct fb_phrases rules;
@@ -223,7 +224,8 @@ decide_tags(const struct tagger *t, struct verdict *v)
 
 	/*
 	 * Praise needs words of praise, and not a few in an angry text
-	 * ("好评个鬼", a comparison with a better shop); a text the model finds
+	 * ("好评个鬼", a comparison with a better shop) -- however negative
+	 * the rest, as a mixed record carries both; a text the model finds
 	 * clearly positive with no complaint named is praise too.  A clear
 	 * complaint that names no problem ("垃圾，后悔买了") is the taxonomy's
 	 * general quality complaint, product/defective.
@@ -231,10 +233,13 @@ decide_tags(const struct tagger *t, struct verdict *v)
 	bad = (t->anger >= 0 ? score[t->anger] : 0) +
 	    (t->disappointment >= 0 ? score[t->disappointment] : 0);
 	praised = t->praise >= 0 ? score[t->praise] : 0;
-	if (praised >= 1 && !(praised < 2 && bad >= 1.5) && v->score > -0.6)
+	if (praised >= 1 && !(praised < 2 && bad >= 1.5))
 		praise = 1;
 	if (v->ntags == 0 && !praise && v->score >= 0.6)
 		praise = 1;
+	/* "[other]" phrases name what is no feedback at all (a test message). */
+	if (v->ntags == 0 && !praise && t->other >= 0 && score[t->other] >= 1)
+		v->tags[v->ntags++] = t->other;
 	if (v->ntags == 0 && !praise && t->defective >= 0 &&
 	    (bad >= 1 || v->score <= -0.8))
 		v->tags[v->ntags++] = t->defective;
@@ -469,6 +474,13 @@ judge(struct tagger *t, struct fb_rec *rec, const char *text, size_t len,
 
 		v->logit += shift;
 	}
+	/*
+	 * A question with no sentiment word is an inquiry ("请问怎么改手机号？"),
+	 * not a complaint, whatever the model learnt from reviews.
+	 */
+	if (t->an.lex[FB_LEX_QUESTION] > 0 && t->an.lex[FB_LEX_POS] == 0 &&
+	    t->an.lex[FB_LEX_NEG] == 0)
+		v->logit *= INQUIRY_DAMPING;
 	v->score = tanh(v->logit / 2);
 	v->label = v->score > t->neutral ? "positive" :
 	    v->score < -t->neutral ? "negative" : "neutral";

@@ -1000,3 +1000,15 @@ EOF
 	echo "# zh-tags-dev: a gold category found in $hit of the records" >&3
 	awk -v h="$hit" 'BEGIN { exit !(h >= 0.6) }' || fail "only $hit"
 }
+
+@test "shipped rules: the regression sentences of fixtures/fb-tag/vectors.tsv get exactly their tags" {
+	local text want got
+	errs=()
+	while IFS=$'\t' read -r text want; do
+		[[ -z $text || $text == \#* ]] && continue
+		got=$(rec "$text" | fb-tag | jq -r '.tags | sort | join(",")')
+		want=$(tr ',' '\n' <<< "$want" | sort | paste -sd, -)
+		[[ $got == "$want" ]] || errs+=("'$text': tags '$got', want '$want'")
+	done < "$FB_FIXTURES/fb-tag/vectors.tsv"
+	fail_if_errors
+}
