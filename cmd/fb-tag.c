@@ -864,15 +864,7 @@ main(int argc, char *argv[])
 		}
 	}
 
-	fb_phrases_init(&t.rules);
-	if (fb_phrases_load_defaults(&t.rules, &err) < 0)
-		fb_diex("%s", err.msg);
-	for (i = 0; i < nrules; i++)
-		if (fb_phrases_load(&t.rules, rules[i], &err) < 0)
-			fb_diex("%s", err.msg);
-	/* The fallback tags exist even when no rule file names them. */
-	if (fb_phrases_load_mem(&t.rules, "(built in)", "[praise]\n[other]\n",
-	    17, &err) < 0 || fb_phrases_compile(&t.rules, &err) < 0)
+	if (fb_phrases_setup(&t.rules, rules, nrules, &err) < 0)
 		fb_diex("%s", err.msg);
 	t.praise = fb_phrases_section(&t.rules, "praise");
 	t.other = fb_phrases_section(&t.rules, "other");

@@ -448,7 +448,7 @@ main(int argc, char *argv[])
 	struct fb_error err;
 	const char *arg, *output = NULL, *test = NULL;
 	const char *rules[64];
-	size_t nrules = 0, i;
+	size_t nrules = 0;
 	int opt, nfiles, status, words = -1, bits = 0;
 	double train_accuracy = 0;
 	char **files;
@@ -511,13 +511,7 @@ main(int argc, char *argv[])
 	if (test != NULL && strcmp(test, "-") != 0 && access(test, R_OK) < 0)
 		fb_die("cannot read the --test file '%s'", test);
 
-	fb_phrases_init(&t.rules);
-	if (fb_phrases_load_defaults(&t.rules, &err) < 0)
-		fb_diex("%s", err.msg);
-	for (i = 0; i < nrules; i++)
-		if (fb_phrases_load(&t.rules, rules[i], &err) < 0)
-			fb_diex("%s", err.msg);
-	if (fb_phrases_compile(&t.rules, &err) < 0)
+	if (fb_phrases_setup(&t.rules, rules, nrules, &err) < 0)
 		fb_diex("%s", err.msg);
 
 	/*

@@ -565,6 +565,14 @@ extern const char *const fb_phrase_files[];
 /* Loads each of fb_phrase_files as fb_config_find() finds it. */
 int fb_phrases_load_defaults(struct fb_phrases *ps, struct fb_error *err);
 
+/*
+ * What fb-tag and fb-train read: fb_phrase_files, then the 'extra' files
+ * (--rules) in order, compiled.  Initialises 'ps'; the caller releases it
+ * also after a failure.  0, or -1 with 'err' set.
+ */
+int fb_phrases_setup(struct fb_phrases *ps, const char *const *extra,
+    size_t nextra, struct fb_error *err);
+
 /* Builds the matcher; no more loading after it.  0, or -1 with 'err'. */
 int fb_phrases_compile(struct fb_phrases *ps, struct fb_error *err);
 

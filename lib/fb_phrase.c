@@ -1086,3 +1086,23 @@ fb_phrases_load_defaults(struct fb_phrases *ps, struct fb_error *err)
 	}
 	return 0;
 }
+
+int
+fb_phrases_setup(struct fb_phrases *ps, const char *const *extra,
+    size_t nextra, struct fb_error *err)
+{
+	static const char fallback[] = "[praise]\n[other]\n";
+	size_t i;
+
+	fb_phrases_init(ps);
+	if (fb_phrases_load_defaults(ps, err) < 0)
+		return -1;
+	for (i = 0; i < nextra; i++)
+		if (fb_phrases_load(ps, extra[i], err) < 0)
+			return -1;
+	/* The fallback tags exist even when no rule file names them. */
+	if (fb_phrases_load_mem(ps, "(built in)", fallback,
+	    sizeof(fallback) - 1, err) < 0)
+		return -1;
+	return fb_phrases_compile(ps, err);
+}

@@ -202,24 +202,11 @@ top_keys() {
 @test "the man page documents every option of --list-options" {
 	command -v mandoc > /dev/null || skip "mandoc is not installed"
 	local man opt
-	man=$(mandoc -Tascii "$FB_ROOT/share/man/man1/fb-tag.1" | sed 's/.\x08//g')
-	for opt in $(fb-tag --list-options); do
-		grep -qE -- "^ +(-[a-zA-Z] [a-z]+, |-[a-zA-Z], )?$opt( |$)" <<< "$man" ||
-		    errs+=("fb-tag.1 has no OPTIONS entry for $opt")
-	done
+	man_lacks_options fb-tag
 	for opt in "RULE FILES" FILES "EXIT STATUS" EXAMPLES "SEE ALSO"; do
 		grep -qx "$opt" <<< "$man" || errs+=("fb-tag.1 has no $opt section")
 	done
 	fail_if_errors
-}
-
-# complete_bash WORD...: what the bash completion offers for the last
-# WORD of the command line WORD..., sorted, one per line.
-complete_bash() {
-	bash -c 'source "$1/completions/fb.bash"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_fb "$1" 2> /dev/null; printf "%s\n" "${COMPREPLY[@]}"' _ "$FB_ROOT" "$@" |
-	    sort | sed '/^$/d' | paste -sd ' '
 }
 
 @test "bash completion: options, and files for -r, -m and their long forms" {

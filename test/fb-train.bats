@@ -77,24 +77,11 @@ neutral_texts() {
 @test "the man page documents every option of --list-options" {
 	command -v mandoc > /dev/null || skip "mandoc is not installed"
 	local man opt
-	man=$(mandoc -Tascii "$FB_ROOT/share/man/man1/fb-train.1" | sed 's/.\x08//g')
-	for opt in $(fb-train --list-options); do
-		grep -qE -- "^ +(-[a-zA-Z] [a-z]+, |-[a-zA-Z], )?$opt( |$)" <<< "$man" ||
-		    errs+=("fb-train.1 has no OPTIONS entry for $opt")
-	done
+	man_lacks_options fb-train
 	for opt in held_out train_accuracy macro_f1 "NR % n == 0" AdaGrad "make model"; do
 		grep -qF -- "$opt" <<< "$man" || errs+=("fb-train.1 does not mention $opt")
 	done
 	fail_if_errors
-}
-
-# complete_bash WORD...: what the bash completion offers for the last
-# WORD of the command line WORD..., sorted, on one line.
-complete_bash() {
-	bash -c 'source "$1/completions/fb.bash"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_fb "$1" 2> /dev/null; printf "%s\n" "${COMPREPLY[@]}"' _ "$FB_ROOT" "$@" |
-	    sort | sed '/^$/d' | paste -sd ' '
 }
 
 @test "bash completion: zh and en for --lang, files for -o and --test" {

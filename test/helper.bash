@@ -273,3 +273,24 @@ _mx() {
 		;;
 	esac
 }
+
+# complete_bash WORD...: what the bash completion offers for the last
+# WORD of the command line WORD..., sorted, on one line.
+complete_bash() {
+	bash -c 'source "$1/completions/fb.bash"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_fb "$1" 2> /dev/null; printf "%s\n" "${COMPREPLY[@]}"' _ "$FB_ROOT" "$@" |
+	    sort | sed '/^$/d' | paste -sd ' '
+}
+
+# man_lacks_options TOOL: adds to errs each option of TOOL --list-options
+# that has no OPTIONS entry in TOOL's man page; sets 'man' to the page as
+# plain text for further checks.
+man_lacks_options() {
+	local t=$1 opt
+	man=$(mandoc -Tascii "$FB_ROOT/share/man/man1/$t.1" | sed 's/.\x08//g')
+	for opt in $("$t" --list-options); do
+		grep -qE -- "^ +(-[a-zA-Z] [a-z]+, |-[a-zA-Z], )?$opt( |$)" <<< "$man" ||
+		    errs+=("$t.1 has no OPTIONS entry for $opt")
+	done
+}
