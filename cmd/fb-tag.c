@@ -404,9 +404,11 @@ decide_quality(const struct tagger *t, struct fb_rec *rec, struct verdict *v)
 	/* Chinese says in 60 characters what English says in 200. */
 	full = strcmp(v->lang, "zh") == 0 ? 60 : 200;
 	v->q_length = 0.4 * (chars >= full ? 1 : chars / full);
+	/*
+	 * Details the customer wrote; an order_id the channel filled in says
+	 * nothing about how well the feedback was described.
+	 */
 	d = find_details(text);
-	if (fb_rec_raw(rec, "order_id", &(struct fb_span){ 0 }))
-		d |= DETAIL_ORDER;
 	v->details = d;
 	v->q_detail = 0;
 	for (i = 0; i < 5; i++)
@@ -414,8 +416,12 @@ decide_quality(const struct tagger *t, struct fb_rec *rec, struct verdict *v)
 			v->q_detail += 0.1;
 	if (v->q_detail > 0.3)
 		v->q_detail = 0.3;
-	fb_rec_get_num(rec, "attachments.images", &images);
-	fb_rec_get_num(rec, "attachments.videos", &videos);
+	if (fb_rec_get_num(rec, "attachments.images", &images) < 0 ||
+	    !(images > 0))
+		images = 0;
+	if (fb_rec_get_num(rec, "attachments.videos", &videos) < 0 ||
+	    !(videos > 0))
+		videos = 0;
 	v->q_attach = images + videos > 0 ?
 	    (0.1 + 0.05 * (images + videos > 3 ? 3 : images + videos)) : 0;
 	v->q_specific = 0;

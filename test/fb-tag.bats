@@ -507,12 +507,18 @@ EOF
 	lo=$(field "不好" .quality)
 	awk -v h="$hi" -v l="$lo" 'BEGIN { exit !(h >= 0.8 && h <= 1 && l <= 0.1 && l >= 0 && h > l) }' ||
 	    fail "quality $hi for the detailed text, $lo for 不好"
-	# each kind of detail adds; an order_id field counts as the order number
-	local plain with
+	# an order number written in the text adds 0.1 (and its length); an
+	# order_id field from the channel says nothing of the description
+	local plain with field_only
 	plain=$(field "物流一直不更新，请尽快处理" .quality)
-	with=$(jq -nc '{text: "物流一直不更新，请尽快处理", order_id: "O-1"}' | fb-tag | jq .quality)
-	awk -v a="$plain" -v b="$with" 'BEGIN { d = b - a; exit !(d > 0.095 && d < 0.105) }' ||
-	    fail "order_id: quality $plain -> $with, want +0.1"
+	with=$(field "物流一直不更新，请尽快处理 12345678" .quality)
+	field_only=$(jq -nc '{text: "物流一直不更新，请尽快处理", order_id: "O-1"}' | fb-tag | jq .quality)
+	awk -v a="$plain" -v b="$with" 'BEGIN { d = b - a; exit !(d > 0.1 && d < 0.2) }' ||
+	    fail "order number: quality $plain -> $with, want +0.1 and a little length"
+	assert_equal "$field_only" "$plain"
+	# nonsense attachment counts add nothing
+	assert_equal "$(jq -nc '{text: "不好", attachments: {images: -3, videos: "x"}}' | fb-tag | jq .quality)" \
+	    "$(field "不好" .quality)"
 }
 
 @test "quality and score are numbers in range with at most 2 and 3 decimals" {
