@@ -1916,10 +1916,18 @@ main(int argc, char *argv[])
 	if (c.store_dir != NULL) {
 		struct fb_error err;
 
-		/* A store not made yet holds nothing: the first run of a cron job. */
+		/*
+		 * A store not made yet holds nothing: the first run of a cron
+		 * job.  One that appeared since we looked is being made by the
+		 * fb-store downstream of us: open it again.
+		 */
 		c.store = fb_store_open(c.store_dir, 0, NULL, NULL, NULL, &err);
-		if (c.store == NULL && access(c.store_dir, F_OK) == 0)
-			fb_diex("%s", err.msg);
+		if (c.store == NULL && access(c.store_dir, F_OK) == 0) {
+			c.store = fb_store_open(c.store_dir, 0, NULL, NULL,
+			    NULL, &err);
+			if (c.store == NULL)
+				fb_diex("%s", err.msg);
+		}
 	}
 	nfiles = argc - optind;
 	files = argv + optind;

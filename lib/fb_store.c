@@ -534,6 +534,13 @@ fail:
 int
 fb_store_lock(struct fb_store *st, int how, struct fb_error *err)
 {
+	/*
+	 * A reader that found no lock file may have opened the store while a
+	 * writer was creating it (fb-ingest --store S | fb-store -s S append
+	 * on a new S): look again, so as never to read what is being written.
+	 */
+	if (st->lockfd < 0)
+		st->lockfd = openat(st->dirfd, "lock", O_RDONLY | O_CLOEXEC);
 	if (st->lockfd < 0)
 		return 0;	/* a read-only store nobody writes to */
 	while (flock(st->lockfd, how) < 0)
