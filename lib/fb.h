@@ -646,6 +646,13 @@ struct fb_analysis {
 void fb_analysis_init(struct fb_analysis *a);
 void fb_analysis_release(struct fb_analysis *a);
 
+/*
+ * A text's first FB_ANALYZE_MAX_CPS characters say what it is about and
+ * how it feels; the rest of a longer one (a pasted log, a spammer) would
+ * only cost memory, so fb_analyze() reads no further.
+ */
+#define FB_ANALYZE_MAX_CPS	20000
+
 /* Analyses the UTF-8 text; 0, or -1 when out of memory. */
 int fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
     struct fb_analysis *a);

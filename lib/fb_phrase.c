@@ -855,8 +855,13 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 		a->ncounted = ps->nphrases;
 		a->gen = 1;
 	}
+	/* 4 bytes of UTF-8 at most per character: no need to decode more */
+	if (len > 4 * (size_t)FB_ANALYZE_MAX_CPS)
+		len = 4 * (size_t)FB_ANALYZE_MAX_CPS;
 	if (fb_cps_set(&a->text, text, len) < 0)
 		return -1;
+	if (a->text.n > FB_ANALYZE_MAX_CPS)
+		a->text.n = FB_ANALYZE_MAX_CPS;
 	if (ps->ac == NULL)
 		return -1;
 	if (fb_ac_scan(ps->ac, a->text.cp, a->text.n, collect, &ctx) != 0)

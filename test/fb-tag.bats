@@ -1005,3 +1005,21 @@ EOF
 	done < "$FB_FIXTURES/fb-tag/vectors.tsv"
 	fail_if_errors
 }
+
+@test "a text near the line limit is read to its first 20,000 characters, in little memory" {
+	[[ -n ${FB_TEST_SANITIZE:-} ]] &&
+		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
+	# 250,000 overlapping phrase matches (慢, 慢慢) and 340,000 negators
+	jq -nc '{text: ("慢" * 250000)}' > long.ndjson
+	jq -nc '{text: ("不" * 340000)}' >> long.ndjson
+	jq -nc '{text: ("破损" + ("x" * 900000))}' >> long.ndjson
+	/usr/bin/time -f %M -o rss fb-tag long.ndjson > out
+	assert_equal "$(lines out)" 3
+	# the damage in the first characters is found; the whole text is kept
+	assert_equal "$(sed -n 3p out | jq -c '[.tags, (.text | length)]')" \
+	    '[["logistics/damaged"],900002]'
+	local rss
+	rss=$(tail -n 1 rss)
+	echo "# fb-tag peak RSS on 1 MB lines: $rss KB" >&3
+	[[ -n ${FB_TEST_SANITIZE:-} ]] || ((rss < 32 * 1024)) || fail "peak RSS $rss KB"
+}
