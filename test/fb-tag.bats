@@ -337,9 +337,10 @@ top_keys() {
 }
 
 @test "a 200 KB text completes and is tagged" {
+	# the complaint comes first, as in a mail whose quoted thread follows
 	{
+		printf '送得太慢了，汤都洒了。'
 		printf '这个东西一般般吧，%.0s' $(seq 1 7500)
-		printf '送得太慢了，汤都洒了'
 	} | jq -Rc '{id: "long", text: .}' > long.ndjson
 	(($(stat -c %s long.ndjson) > 200000)) || fail "the record is only $(stat -c %s long.ndjson) bytes"
 	run -0 --separate-stderr to_file out timeout 60 fb-tag long.ndjson
@@ -350,8 +351,8 @@ top_keys() {
 	    fail "$(jq -c 'del(.text)' out)"
 	# English too: words, not characters
 	{
+		printf 'the box arrived damaged. '
 		printf 'the product is fine I guess and %.0s' $(seq 1 6500)
-		printf 'the box arrived damaged'
 	} | jq -Rc '{text: .}' > long-en.ndjson
 	run -0 --separate-stderr to_file out timeout 60 fb-tag long-en.ndjson
 	tags=$(jq -r '.tags | join(",")' out)
