@@ -23,3 +23,13 @@ bench_run() {
 		if (t < 0.01) t = 0.01
 		printf "%-44s %9.1f %12.0f %10.1f\n", n, b / t / 1e6, r / t, m / 1024 }'
 }
+
+# bench_records: N fb-gen records into $W/in.ndjson (expects BIN); sets
+# bytes, prints the size of the input and the column heads.
+bench_records() {
+	"$BIN/fb-gen" --seed 1 --count "$N" --format record > "$W/in.ndjson"
+	bytes=$(stat -c %s "$W/in.ndjson")
+	printf 'input: %d records, %.1f MB of NDJSON\n\n' "$N" \
+	    "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')"
+	bench_header records
+}

@@ -18,10 +18,7 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 . "$ROOT/bench/lib.sh"
 
-"$BIN/fb-gen" --seed 1 --count "$N" --format record > "$W/in.ndjson"
-bytes=$(stat -c %s "$W/in.ndjson")
-printf 'input: %d records, %.1f MB of NDJSON\n\n' "$N" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')"
-bench_header records
+bench_records
 
 JQ_TAG='.text as $t | . + {
   tags: [

@@ -822,7 +822,6 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 int
 main(int argc, char *argv[])
 {
-	static char *stdin_only[] = { "-", NULL };
 	static const char *const default_models[] = {
 		"sentiment.zh.model", "sentiment.en.model", NULL
 	};
@@ -831,8 +830,7 @@ main(int argc, char *argv[])
 	const char *arg, *rules[64], *models[MAX_MODELS];
 	char path[4096];
 	size_t nrules = 0, nmodels = 0, i;
-	int opt, nfiles, status;
-	char **files;
+	int opt, status;
 
 	fb_cli_init("fb-tag");
 	memset(&t, 0, sizeof(t));
@@ -900,13 +898,7 @@ main(int argc, char *argv[])
 	}
 	fb_analysis_init(&t.an);
 	fb_features_init(&t.feat);
-	nfiles = argc - optind;
-	files = argv + optind;
-	if (nfiles == 0) {
-		nfiles = 1;
-		files = stdin_only;
-	}
-	status = fb_each_record(nfiles, files, on_record, &t);
+	status = fb_each_record(argc - optind, argv + optind, on_record, &t);
 
 	fb_buf_release(&t.buf);
 	fb_features_release(&t.feat);

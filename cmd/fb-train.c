@@ -441,7 +441,6 @@ f1(unsigned long tp, unsigned long fp, unsigned long fn)
 int
 main(int argc, char *argv[])
 {
-	static char *stdin_only[] = { "-", NULL };
 	struct trainer t;
 	struct fb_model model;
 	struct fit_conf fc = { 3, 0.03 };
@@ -449,9 +448,8 @@ main(int argc, char *argv[])
 	const char *arg, *output = NULL, *test = NULL;
 	const char *rules[64];
 	size_t nrules = 0;
-	int opt, nfiles, status, words = -1, bits = 0;
+	int opt, status, words = -1, bits = 0;
 	double train_accuracy = 0;
-	char **files;
 	json_t *summary;
 
 	fb_cli_init("fb-train");
@@ -539,13 +537,7 @@ main(int argc, char *argv[])
 	fb_analysis_init(&t.an);
 	fb_features_init(&t.feat);
 
-	nfiles = argc - optind;
-	files = argv + optind;
-	if (nfiles == 0) {
-		nfiles = 1;
-		files = stdin_only;
-	}
-	status = fb_each_record(nfiles, files, on_record, &t);
+	status = fb_each_record(argc - optind, argv + optind, on_record, &t);
 	if (status == FB_EXIT_ERROR)
 		goto done;
 	if (t.lang == NULL && t.ndocs > 0) {
