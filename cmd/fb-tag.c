@@ -498,36 +498,6 @@ judge(struct tagger *t, struct fb_rec *rec, const char *text, size_t len,
 
 /*---- Output ----*/
 
-/*
- * A number in [-1, 1] with at most 'digits' (<= 6) decimals and no
- * trailing zeros; printf's %f is a tenth of fb-tag's time otherwise.
- */
-static void
-add_number(struct fb_buf *b, double x, int digits)
-{
-	long scale = 1, v;
-	char num[16];
-	int n = 0, i;
-
-	for (i = 0; i < digits; i++)
-		scale *= 10;
-	v = lround(x * (double)scale);
-	if (v < 0) {
-		fb_buf_addc(b, '-');
-		v = -v;
-	}
-	fb_buf_addint(b, v / scale);
-	v %= scale;
-	if (v == 0)
-		return;
-	for (i = 0; i < digits; i++, scale /= 10)
-		num[n++] = (char)('0' + v * 10 / scale % 10);
-	while (n > 0 && num[n - 1] == '0')
-		n--;
-	fb_buf_addc(b, '.');
-	fb_buf_add(b, num, (size_t)n);
-}
-
 static int
 set_field(struct fb_rec *rec, const char *key, struct fb_buf *b)
 {
@@ -564,7 +534,7 @@ write_fields(struct tagger *t, struct fb_rec *rec, const struct verdict *v,
 	fb_buf_adds(b, "{\"label\":\"");
 	fb_buf_adds(b, v->label);
 	fb_buf_adds(b, "\",\"score\":");
-	add_number(b, v->score, 3);
+	fb_buf_addnum(b, v->score, 3);
 	fb_buf_addc(b, '}');
 	if (set_field(rec, "sentiment", b) < 0)
 		return -1;
@@ -588,7 +558,7 @@ write_fields(struct tagger *t, struct fb_rec *rec, const struct verdict *v,
 	}
 
 	b->len = 0;
-	add_number(b, v->quality, 2);
+	fb_buf_addnum(b, v->quality, 2);
 	return set_field(rec, "quality", b);
 }
 

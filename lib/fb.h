@@ -69,6 +69,11 @@ void fb_buf_printf(struct fb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Adds 's' as a JSON string: UTF-8 kept, quotes, backslashes, controls escaped. */
 void fb_buf_json_str(struct fb_buf *b, const char *s, size_t n);
+/*
+ * Adds 'x' as a JSON number with at most 'digits' (<= 9) decimals and no
+ * trailing zeros ("0.25", "-1", "12860.5"); NaN becomes null.
+ */
+void fb_buf_addnum(struct fb_buf *b, double x, int digits);
 void fb_buf_release(struct fb_buf *b);
 
 /*---- Output (fb_out.c) ----*/
@@ -156,6 +161,9 @@ json_t *fb_json_decode(struct fb_span v);
  * 'v' is not a string or does not fit.
  */
 long fb_json_string(struct fb_span v, char *buf, size_t cap, const char **out);
+
+/* Sets '*num' from the JSON number token 'v'; returns 0, or -1 if 'v' is no number. */
+int fb_json_number(struct fb_span v, double *num);
 
 /* Writes the validated JSON text 's' indented by two spaces, bytes kept. */
 int fb_json_write_pretty(struct fb_out *out, const char *s, size_t len);
@@ -831,5 +839,113 @@ int fb_store_has_record(struct fb_store *st, struct fb_rec *rec,
 
 /* Closes the store; queued records that were not committed are discarded. */
 void fb_store_close(struct fb_store *st);
+
+/*---- Words of a policy or rule line (fb_words.c) ----*/
+
+/*
+ * Splits 'line' in place into words separated by blanks or commas;
+ * "double quoted" words keep both and take \" and \\ as escapes, and '#'
+ * outside quotes starts a comment.  Stores up to 'max' pointers into
+ * 'words'.  Returns the number of words, or -1 with 'err' set (an
+ * unterminated quote, more than 'max' words).
+ */
+int fb_words_split(char *line, char **words, int max, struct fb_error *err);
+
+/*---- Tables: customers, agents (fb_table.c, fb_customers.c) ----*/
+
+/*
+ * Called with each row of a table as a JSON object (borrowed: incref to
+ * keep it) and where it stands.  Returns 0, or -1 after setting 'err'
+ * (with FILE:LINE: in the message).
+ */
+typedef int fb_table_row_fn(json_t *row, const struct fb_pos *pos, void *arg,
+    struct fb_error *err);
+
+/*
+ * Reads the table 'path': NDJSON when its first non-blank byte is '{',
+ * else CSV with a header line (tab-separated for .tsv), gzip or plain.  A
+ * CSV row becomes an object of strings keyed by the header's names, empty
+ * cells left out.  Returns 0, or -1 with 'err' naming FILE:LINE.
+ */
+int fb_table_load(const char *path, fb_table_row_fn *fn, void *arg,
+    struct fb_error *err);
+
+/*
+ * The first of the members 'names' (NULL-terminated) that 'row' has as a
+ * non-empty string, or as a number printed into 'buf'.  NULL when none.
+ */
+const char *fb_table_str(json_t *row, const char *const *names, char *buf,
+    size_t bufsz);
+
+/* What the customer table knows of one customer. */
+struct fb_customer {
+	const char *tier;	/* NULL when not known */
+	double annual_spend;	/* NaN when not known */
+	json_t *flags;		/* array of strings, or NULL; borrowed */
+};
+
+struct fb_customers;
+
+/*
+ * Loads a customer table keyed by id (a column id, customer_id or
+ * user_id; tier; annual_spend; flags as an array or "a;b").  A later row
+ * for the same id replaces an earlier one.  Returns NULL with 'err' set.
+ */
+struct fb_customers *fb_customers_load(const char *path,
+    struct fb_error *err);
+
+/* Fills 'out' (borrowed from 'cs') and returns 1, or returns 0 when unknown. */
+int fb_customers_find(const struct fb_customers *cs, const char *id,
+    size_t len, struct fb_customer *out);
+size_t fb_customers_count(const struct fb_customers *cs);
+void fb_customers_free(struct fb_customers *cs);
+
+/*---- Local time (fb_time.c) ----*/
+
+/* The civil time of 't' in the zone of fb_tz_set(); 0, or -1 when out of range. */
+struct tm;
+int fb_time_local(fb_time_t t, struct tm *tm);
+
+/*---- Taxonomy (fb_phrase.c) ----*/
+
+#define FB_TAXONOMY_NTAGS 38
+
+/* The index (0..FB_TAXONOMY_NTAGS-1) of the tag 'name', or -1. */
+int fb_taxonomy_index(const char *name, size_t len);
+
+/* The tag at 'index'. */
+const char *fb_taxonomy_tag(int index);
+
+/*---- Recent events by key (fb_recent.c) ----*/
+
+/*
+ * A memory of the last 'cap' events, each under a 64-bit key with a time
+ * and 'payload' bytes of the caller's; older events are forgotten as new
+ * ones come, so its size (fb_recent_bytes()) is fixed at creation.
+ */
+struct fb_recent;
+
+/* Returns NULL when out of memory or 'cap' is 0. */
+struct fb_recent *fb_recent_create(size_t cap, size_t payload);
+
+/*
+ * Records an event, forgetting the oldest when full.  Returns its payload
+ * (zeroed, 8-byte aligned) for the caller to fill, valid until the event
+ * is forgotten.
+ */
+void *fb_recent_add(struct fb_recent *r, uint64_t key, fb_time_t ts);
+
+/*
+ * Steps through the remembered events of 'key', newest first: '*it' is
+ * the caller's cursor.  Each returns the payload and sets '*ts', or NULL
+ * after the last.
+ */
+const void *fb_recent_first(const struct fb_recent *r, uint64_t key,
+    uint64_t *it, fb_time_t *ts);
+const void *fb_recent_next(const struct fb_recent *r, uint64_t *it,
+    fb_time_t *ts);
+
+size_t fb_recent_bytes(const struct fb_recent *r);
+void fb_recent_free(struct fb_recent *r);
 
 #endif /* FB_H */

@@ -3,6 +3,7 @@
  * running out of memory so a writer checks once per record, not per call.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,4 +145,44 @@ fb_buf_release(struct fb_buf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Hand-rolled because printf's %f costs fb-tag a tenth of its time, and
+ * every record carries a few of these numbers.
+ */
+void
+fb_buf_addnum(struct fb_buf *b, double x, int digits)
+{
+	long long scale = 1, v;
+	char num[16];
+	int n = 0, i;
+
+	if (digits > 9)
+		digits = 9;
+	for (i = 0; i < digits; i++)
+		scale *= 10;
+	if (!(x == x) || x > 1e15 || x < -1e15) {
+		/* JSON has no NaN or infinity; a huge value keeps %g's form */
+		if (x == x)
+			fb_buf_printf(b, "%.17g", x);
+		else
+			fb_buf_adds(b, "null");
+		return;
+	}
+	v = llround(x * (double)scale);
+	if (v < 0) {
+		fb_buf_addc(b, '-');
+		v = -v;
+	}
+	fb_buf_addint(b, v / scale);
+	v %= scale;
+	if (v == 0)
+		return;
+	for (i = 0; i < digits; i++, scale /= 10)
+		num[n++] = (char)('0' + v * 10 / scale % 10);
+	while (n > 0 && num[n - 1] == '0')
+		n--;
+	fb_buf_addc(b, '.');
+	fb_buf_add(b, num, (size_t)n);
 }

@@ -784,3 +784,17 @@ fb_json_write_pretty(struct fb_out *out, const char *s, size_t len)
 	}
 	return 0;
 }
+
+int
+fb_json_number(struct fb_span v, double *num)
+{
+	char buf[64], *end;
+
+	if (v.len == 0 || v.len >= sizeof(buf) ||
+	    !(v.p[0] == '-' || (v.p[0] >= '0' && v.p[0] <= '9')))
+		return -1;
+	memcpy(buf, v.p, v.len);
+	buf[v.len] = '\0';
+	*num = strtod(buf, &end);
+	return *end == '\0' ? 0 : -1;
+}

@@ -75,6 +75,28 @@ fb_taxonomy_has(const char *name)
 	return 0;
 }
 
+_Static_assert(sizeof(taxonomy_tags) / sizeof(taxonomy_tags[0]) ==
+    FB_TAXONOMY_NTAGS + 1, "FB_TAXONOMY_NTAGS counts the taxonomy's tags");
+
+int
+fb_taxonomy_index(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; taxonomy_tags[i] != NULL; i++)
+		if (strncmp(taxonomy_tags[i], name, len) == 0 &&
+		    taxonomy_tags[i][len] == '\0')
+			return i;
+	return -1;
+}
+
+const char *
+fb_taxonomy_tag(int index)
+{
+	return index >= 0 && index < FB_TAXONOMY_NTAGS ?
+	    taxonomy_tags[index] : NULL;
+}
+
 /*---- Normalised text ----*/
 
 static uint32_t

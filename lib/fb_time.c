@@ -971,3 +971,12 @@ fb_time_parse_loose(const char *s, fb_time_t *t, struct fb_error *err)
 bad:
 	return fb_error_set(err, "cannot read time '%s'", s);
 }
+
+int
+fb_time_local(fb_time_t t, struct tm *tm)
+{
+	/* floor division, so times before 1970 land in the right second */
+	time_t secs = (time_t)(t / 1000 - (t % 1000 < 0));
+
+	return localtime_r(&secs, tm) == NULL ? -1 : 0;
+}
