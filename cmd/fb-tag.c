@@ -750,13 +750,8 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 	int set_lang = 0;
 
 	/* Events and alerts are not feedback: through as they came. */
-	if (fb_rec_raw(rec, "type", &span) && !(span.len == 4 &&
-	    memcmp(span.p, "null", 4) == 0)) {
-		const char *type = fb_rec_get_str(rec, "type", NULL);
-
-		if (type == NULL || strcmp(type, "feedback") != 0)
-			return t->explain ? FB_DROP : FB_EMIT;
-	}
+	if (!fb_rec_is_feedback(rec))
+		return t->explain ? FB_DROP : FB_EMIT;
 	if (fb_rec_raw(rec, "text", &span) &&
 	    (text = fb_rec_get_str(rec, "text", &len)) == NULL) {
 		if (span.len == 4 && memcmp(span.p, "null", 4) == 0)

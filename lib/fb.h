@@ -239,6 +239,13 @@ int fb_rec_set_raw(struct fb_rec *rec, const char *key, const char *json,
 /* Removes the top-level field 'key'.  Returns 0, or -1 on allocation failure. */
 int fb_rec_del(struct fb_rec *rec, const char *key);
 
+/*
+ * Whether the record is a feedback item: no "type" (or null), or
+ * "feedback".  Lifecycle events and alerts are not, and stages that only
+ * work on items pass them through.
+ */
+int fb_rec_is_feedback(struct fb_rec *rec);
+
 enum fb_rec_write_flags {
 	FB_REC_PRETTY = 1 << 0,	/* indent for people (--pretty) */
 };
@@ -333,8 +340,17 @@ int fb_time_parse_rfc3339(const char *s, size_t len, fb_time_t *t);
  */
 int fb_time_parse(const char *s, fb_time_t *t, struct fb_error *err);
 
-/* Parses a duration "180d", "36h", "30m", "90s", "2w" into milliseconds. */
+/*
+ * Parses a duration "180d", "36h", "30m", "90s", "2w", or several amounts
+ * in falling units "1h30m", into milliseconds.
+ */
 int fb_duration_parse(const char *s, int64_t *ms, struct fb_error *err);
+
+/*
+ * Writes 'ms' as people write it: "15m", "1d", "1h30m" (largest units
+ * first, weeks as days; below a second "250ms").  Returns the length.
+ */
+size_t fb_duration_format(int64_t ms, char *buf, size_t size);
 
 /* Parses a size "16M", "512k", "1G", "4096" into bytes. */
 int fb_size_parse(const char *s, uint64_t *bytes, struct fb_error *err);
@@ -931,7 +947,7 @@ struct fb_recent *fb_recent_create(size_t cap, size_t payload);
 /*
  * Records an event, forgetting the oldest when full.  Returns its payload
  * (zeroed, 8-byte aligned) for the caller to fill, valid until the event
- * is forgotten.
+ * is forgotten, or NULL when out of memory.
  */
 void *fb_recent_add(struct fb_recent *r, uint64_t key, fb_time_t ts);
 

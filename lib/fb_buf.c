@@ -162,13 +162,20 @@ fb_buf_addnum(struct fb_buf *b, double x, int digits)
 		digits = 9;
 	for (i = 0; i < digits; i++)
 		scale *= 10;
-	if (!(x == x) || x > 1e15 || x < -1e15) {
-		/* JSON has no NaN or infinity; a huge value keeps %g's form */
-		if (x == x)
-			fb_buf_printf(b, "%.17g", x);
-		else
-			fb_buf_adds(b, "null");
+	if (!isfinite(x)) {
+		/* JSON has no NaN or infinity */
+		fb_buf_adds(b, "null");
 		return;
+	}
+	if (fabs(x) >= 0x1p53) {
+		/* an integer, all of them this large; keep %g's form */
+		fb_buf_printf(b, "%.17g", x);
+		return;
+	}
+	/* fewer decimals where x * scale is past a double's integers */
+	while (scale > 1 && fabs(x) * (double)scale >= 0x1p53) {
+		scale /= 10;
+		digits--;
 	}
 	v = llround(x * (double)scale);
 	if (v < 0) {

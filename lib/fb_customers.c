@@ -81,17 +81,24 @@ static uint32_t
 intern(struct fb_customers *cs, json_t *list, const char *prefix,
     const char *text, json_t *value)
 {
-	char key[512];
+	size_t plen = strlen(prefix), tlen = strlen(text), i;
+	char *key = malloc(plen + tlen + 1);
 	json_t *have;
-	size_t i;
 
-	snprintf(key, sizeof(key), "%s%s", prefix, text);
-	if ((have = json_object_get(cs->index, key)) != NULL)
+	/* the whole text: a key cut short would merge two values */
+	if (key == NULL)
+		return NONE - 1;
+	memcpy(key, prefix, plen);
+	memcpy(key + plen, text, tlen + 1);
+	if ((have = json_object_get(cs->index, key)) != NULL) {
+		free(key);
 		return (uint32_t)json_integer_value(have);
+	}
 	i = json_array_size(list);
 	if (json_array_append(list, value) < 0 ||
 	    json_object_set_new(cs->index, key, json_integer((json_int_t)i)) < 0)
-		return NONE - 1;
+		i = NONE - 1;
+	free(key);
 	return (uint32_t)i;
 }
 
@@ -151,11 +158,13 @@ add_row(json_t *row, const struct fb_pos *pos, void *arg,
 		slot.spend = json_number_value(spend);
 	else if (json_is_string(spend) && json_string_length(spend) > 0) {
 		slot.spend = strtod(json_string_value(spend), &end);
-		if (*end != '\0' || end == json_string_value(spend))
+		if (*end != '\0' || end == json_string_value(spend) ||
+		    !isfinite(slot.spend))
 			return fb_error_set(err, "%s:%lu: annual spend '%s' is "
 			    "not a number", pos->file, pos->line,
 			    json_string_value(spend));
-	} else if (spend != NULL && !json_is_null(spend))
+	} else if (spend != NULL && !json_is_null(spend) &&
+	    !json_is_string(spend))	/* "" is not known, as an empty cell */
 		return fb_error_set(err, "%s:%lu: annual spend is not a "
 		    "number", pos->file, pos->line);
 	if ((flags = flags_of(row)) != NULL) {

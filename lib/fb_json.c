@@ -785,16 +785,53 @@ fb_json_write_pretty(struct fb_out *out, const char *s, size_t len)
 	return 0;
 }
 
+static size_t
+digits_at(struct fb_span v, size_t i)
+{
+	while (i < v.len && v.p[i] >= '0' && v.p[i] <= '9')
+		i++;
+	return i;
+}
+
 int
 fb_json_number(struct fb_span v, double *num)
 {
-	char buf[64], *end;
+	char buf[64], *s = buf, *end;
+	size_t i = 0, k;
+	int rc;
 
-	if (v.len == 0 || v.len >= sizeof(buf) ||
-	    !(v.p[0] == '-' || (v.p[0] >= '0' && v.p[0] <= '9')))
+	/* RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+	if (i < v.len && v.p[i] == '-')
+		i++;
+	if (i < v.len && v.p[i] == '0')
+		i++;
+	else if ((k = digits_at(v, i)) > i)
+		i = k;
+	else
 		return -1;
-	memcpy(buf, v.p, v.len);
-	buf[v.len] = '\0';
-	*num = strtod(buf, &end);
-	return *end == '\0' ? 0 : -1;
+	if (i < v.len && v.p[i] == '.') {
+		if ((k = digits_at(v, i + 1)) == i + 1)
+			return -1;
+		i = k;
+	}
+	if (i < v.len && (v.p[i] == 'e' || v.p[i] == 'E')) {
+		i++;
+		if (i < v.len && (v.p[i] == '+' || v.p[i] == '-'))
+			i++;
+		if ((k = digits_at(v, i)) == i)
+			return -1;
+		i = k;
+	}
+	if (i != v.len)
+		return -1;
+	/* any length is a number; most fit the buffer */
+	if (v.len >= sizeof(buf) && (s = malloc(v.len + 1)) == NULL)
+		return -1;
+	memcpy(s, v.p, v.len);
+	s[v.len] = '\0';
+	*num = strtod(s, &end);
+	rc = *end == '\0' ? 0 : -1;
+	if (s != buf)
+		free(s);
+	return rc;
 }

@@ -84,8 +84,8 @@ fb_taxonomy_index(const char *name, size_t len)
 	int i;
 
 	for (i = 0; taxonomy_tags[i] != NULL; i++)
-		if (strncmp(taxonomy_tags[i], name, len) == 0 &&
-		    taxonomy_tags[i][len] == '\0')
+		if (strlen(taxonomy_tags[i]) == len &&
+		    memcmp(taxonomy_tags[i], name, len) == 0)
 			return i;
 	return -1;
 }

@@ -340,3 +340,18 @@ fb_rec_write(struct fb_rec *rec, struct fb_out *out, int flags)
 		return -1;
 	return fb_out_end_record(out);
 }
+
+int
+fb_rec_is_feedback(struct fb_rec *rec)
+{
+	struct fb_span v;
+	const char *s;
+	char buf[16];
+	long n;
+
+	if (!fb_rec_raw(rec, "type", &v) ||
+	    (v.len == 4 && memcmp(v.p, "null", 4) == 0))
+		return 1;
+	n = fb_json_string(v, buf, sizeof(buf), &s);
+	return n == 8 && memcmp(s, "feedback", 8) == 0;
+}

@@ -24,7 +24,7 @@ struct fb_recent {
 	unsigned char *ring;	/* cap entries of 'esize' bytes */
 	size_t cap, esize, payload;
 	uint64_t next;		/* the sequence number of the next event */
-	struct recent_head *heads;	/* key 0 = empty */
+	struct recent_head *heads;	/* seq 0 = empty */
 	size_t nheads, used;	/* slots; slots holding a key (live or stale) */
 };
 
@@ -96,9 +96,9 @@ sweep(struct fb_recent *r)
 	for (i = 0; i < r->nheads; i++) {
 		size_t k;
 
-		if (old[i].key == 0 || !live(r, old[i].seq))
+		if (old[i].seq == 0 || !live(r, old[i].seq))
 			continue;
-		for (k = mix(old[i].key) & mask; r->heads[k].key != 0;
+		for (k = mix(old[i].key) & mask; r->heads[k].seq != 0;
 		    k = (k + 1) & mask)
 			;
 		r->heads[k] = old[i];
@@ -114,17 +114,18 @@ fb_recent_add(struct fb_recent *r, uint64_t key, fb_time_t ts)
 	struct recent_entry *e;
 	uint64_t seq = r->next, prev = 0;
 
-	if (key == 0)
-		key = 1;
 	if (r->used * 4 >= r->nheads * 3)
 		sweep(r);
-	for (k = mix(key) & mask; r->heads[k].key != 0; k = (k + 1) & mask) {
+	/* a failed sweep must not fill the table: probes would never end */
+	if (r->used * 8 >= r->nheads * 7)
+		return NULL;
+	for (k = mix(key) & mask; r->heads[k].seq != 0; k = (k + 1) & mask) {
 		if (r->heads[k].key == key)
 			break;
 		if (reuse == SIZE_MAX && !live(r, r->heads[k].seq))
 			reuse = k;
 	}
-	if (r->heads[k].key == key) {
+	if (r->heads[k].seq != 0) {
 		if (live(r, r->heads[k].seq))
 			prev = r->heads[k].seq;
 	} else if (reuse != SIZE_MAX)
@@ -149,9 +150,7 @@ fb_recent_first(const struct fb_recent *r, uint64_t key, uint64_t *it,
 {
 	size_t mask = r->nheads - 1, k;
 
-	if (key == 0)
-		key = 1;
-	for (k = mix(key) & mask; r->heads[k].key != 0; k = (k + 1) & mask)
+	for (k = mix(key) & mask; r->heads[k].seq != 0; k = (k + 1) & mask)
 		if (r->heads[k].key == key) {
 			*it = r->heads[k].seq;
 			if (!live(r, *it))

@@ -20,6 +20,8 @@ struct csv_rows {
 	json_t *row;		/* the row being read: array of cells */
 	int row_done;
 	int failed;
+	int open;		/* a quoted cell runs on past the line */
+	int rows;		/* rows ended in the line being parsed */
 };
 
 static void
@@ -54,6 +56,7 @@ row_cb(int c, void *arg)
 
 	(void)c;
 	cr->row_done = 1;
+	cr->rows++;
 }
 
 /* Turns the cells of one CSV row into an object keyed by the header. */
@@ -113,14 +116,16 @@ ends_with(const char *s, const char *tail)
 }
 
 static int
-ndjson_row(const struct fb_line *line, fb_table_row_fn *fn, void *arg,
-    struct fb_error *err)
+ndjson_row(const struct fb_line *line, const char *s, fb_table_row_fn *fn,
+    void *arg, struct fb_error *err)
 {
 	json_error_t jerr;
 	json_t *obj;
 	int rc;
 
-	obj = json_loadb(line->data, line->len, JSON_REJECT_DUPLICATES, &jerr);
+	/* 's' is the line after a BOM and leading blanks */
+	obj = json_loadb(s, line->len - (size_t)(s - line->data),
+	    JSON_REJECT_DUPLICATES, &jerr);
 	if (obj == NULL)
 		return fb_error_set(err, "%s:%lu: %s", line->pos.file,
 		    line->pos.line, jerr.text);
@@ -141,7 +146,7 @@ fb_table_load(const char *path, fb_table_row_fn *fn, void *arg,
 	struct fb_reader *r;
 	struct fb_line line;
 	struct csv_parser p;
-	struct csv_rows cr = { NULL, NULL, 0, 0 };
+	struct csv_rows cr = { NULL, NULL, 0, 0, 0, 0 };
 	struct fb_pos start = { path, 0 };
 	int format = 0;		/* 0 unknown yet, 'j' NDJSON, 'c' CSV */
 	int rc = 0, got;
@@ -155,7 +160,7 @@ fb_table_load(const char *path, fb_table_row_fn *fn, void *arg,
 	if (ends_with(path, ".tsv") || ends_with(path, ".tsv.gz"))
 		csv_set_delim(&p, '\t');
 	while ((got = fb_reader_next(r, &line, err)) == 1) {
-		const char *s = line.data;
+		const char *s = line.data, *q;
 
 		if (line.status == FB_LINE_TOO_LONG) {
 			rc = fb_error_set(err, "%s:%lu: line longer than 1M",
@@ -182,12 +187,13 @@ fb_table_load(const char *path, fb_table_row_fn *fn, void *arg,
 				s++;
 			if (*s == '\0')
 				continue;
-			if ((rc = ndjson_row(&line, fn, arg, err)) < 0)
+			if ((rc = ndjson_row(&line, s, fn, arg, err)) < 0)
 				break;
 			continue;
 		}
-		if (cr.row == NULL)
+		if (!cr.open)
 			start = line.pos;
+		cr.rows = 0;
 		if (csv_parse(&p, s, line.len - (size_t)(s - line.data),
 		    cell_cb, row_cb, &cr) != line.len - (size_t)(s - line.data) ||
 		    csv_parse(&p, "\n", 1, cell_cb, row_cb, &cr) != 1) {
@@ -195,6 +201,17 @@ fb_table_load(const char *path, fb_table_row_fn *fn, void *arg,
 			    start.line, csv_strerror(csv_error(&p)));
 			break;
 		}
+		/* libcsv ends a row at a lone CR too: one row per line here */
+		if (cr.rows > 1) {
+			rc = fb_error_set(err, "%s:%lu: a carriage return inside "
+			    "the line ends a row (CR line ends?)", path,
+			    line.pos.line);
+			break;
+		}
+		/* RFC 4180: inside quotes after an odd number of '"' */
+		for (q = s; (q = memchr(q, '"', (size_t)(line.data + line.len -
+		    q))) != NULL; q++)
+			cr.open = !cr.open;
 		if (cr.failed) {
 			rc = fb_error_set(err, "out of memory");
 			break;
@@ -209,7 +226,7 @@ fb_table_load(const char *path, fb_table_row_fn *fn, void *arg,
 	}
 	if (got < 0)
 		rc = -1;
-	if (rc == 0 && format == 'c' && cr.row != NULL)
+	if (rc == 0 && format == 'c' && cr.open)
 		rc = fb_error_set(err, "%s:%lu: malformed quoted field",
 		    path, start.line);
 	csv_free(&p);

@@ -223,30 +223,45 @@ fb_time_now(void)
 }
 
 /* Reads "N<unit>" with unit s, m, h, d or w; returns 0 or -1. */
+/*
+ * One amount ("90m") or several in falling units ("1h30m", "2d12h"), as
+ * people write durations in policy files.
+ */
 static int
 parse_amount(const char *s, int64_t *ms)
 {
-	char *end;
-	long long n;
-	int64_t unit;
+	static const char units[] = "wdhms";
+	static const int64_t unit_ms[] = {
+		7 * 86400000LL, 86400000LL, 3600000LL, 60000LL, 1000LL
+	};
+	const char *u;
+	int64_t total = 0;
+	int last = -1;
 
-	if (!isdigit((unsigned char)*s))
+	if (*s == '\0')
 		return -1;
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno != 0 || end == s)
-		return -1;
-	switch (*end) {
-	case 's': unit = 1000; break;
-	case 'm': unit = 60 * 1000; break;
-	case 'h': unit = 3600 * 1000; break;
-	case 'd': unit = 86400 * 1000; break;
-	case 'w': unit = 7 * 86400 * 1000LL; break;
-	default: return -1;
+	while (*s != '\0') {
+		char *end;
+		long long n;
+		int64_t part;
+
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (errno != 0 || *end == '\0' ||
+		    (u = strchr(units, *end)) == NULL || (int)(u - units) <= last)
+			return -1;
+		last = (int)(u - units);
+		if (n > INT64_MAX / unit_ms[last])
+			return -1;
+		part = n * unit_ms[last];
+		if (total > INT64_MAX - part)
+			return -1;
+		total += part;
+		s = end + 1;
 	}
-	if (end[1] != '\0' || n > INT64_MAX / unit)
-		return -1;
-	*ms = n * unit;
+	*ms = total;
 	return 0;
 }
 
@@ -255,8 +270,44 @@ fb_duration_parse(const char *s, int64_t *ms, struct fb_error *err)
 {
 	if (parse_amount(s, ms) < 0)
 		return fb_error_set(err, "invalid duration '%s' (use e.g. "
-		    "180d, 36h, 30m, 90s or 2w)", s);
+		    "180d, 36h, 1h30m, 90s or 2w)", s);
 	return 0;
+}
+
+size_t
+fb_duration_format(int64_t ms, char *buf, size_t size)
+{
+	static const char units[] = "dhms";
+	static const int64_t unit_ms[] = {
+		86400000LL, 3600000LL, 60000LL, 1000LL
+	};
+	size_t len = 0;
+	int i;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	if (ms < 1000) {
+		/* below a second, milliseconds are all there is to say */
+		len = (size_t)snprintf(buf, size, "%lldms", (long long)ms);
+		return len < size ? len : size - 1;
+	}
+	for (i = 0; i < 4; i++) {
+		int64_t n = ms / unit_ms[i];
+		int k;
+
+		if (n == 0)
+			continue;
+		ms -= n * unit_ms[i];
+		k = snprintf(buf + len, size - len, "%lld%c", (long long)n,
+		    units[i]);
+		if (k < 0 || (size_t)k >= size - len) {
+			buf[len] = '\0';	/* no amount cut in half */
+			return len;
+		}
+		len += (size_t)k;
+	}
+	return len;
 }
 
 int

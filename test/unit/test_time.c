@@ -227,11 +227,24 @@ test_duration(void)
 		{ "180d", 180 * 86400000LL }, { "36h", 36 * 3600000LL },
 		{ "30m", 30 * 60000LL }, { "90s", 90000 }, { "2w", 14 * 86400000LL },
 		{ "0s", 0 }, { "1d", 86400000LL },
+		/* several amounts, in falling units */
+		{ "1h30m", 90 * 60000LL }, { "2d12h", 60 * 3600000LL },
+		{ "1w1d1h1m1s", (8 * 86400LL + 3661) * 1000 },
 	};
 	static const char *const bad_d[] = {
 		"", "5", "d", "-5d", "+5d", "5x", "5dd", "1.5h", " 5d", "5d ",
 		"99999999999999999999d", "9223372036854775807w",
+		"30m1h", "1h1h", "1h30", "1h 30m", "1536000000000w1d",
 	};
+	static const struct {
+		int64_t ms;
+		const char *s;
+	} fmt[] = {
+		{ 15 * 60000LL, "15m" }, { 86400000LL, "1d" },
+		{ 90 * 60000LL, "1h30m" }, { 14 * 86400000LL, "14d" },
+		{ 86400000LL + 1000, "1d1s" }, { 250, "250ms" }, { 0, "0ms" },
+	};
+	char buf[40];
 	struct fb_error err = { "", 0, 0 };
 	size_t k;
 	int64_t ms;
@@ -248,6 +261,14 @@ test_duration(void)
 	fb_duration_parse("5x", &ms, &err);
 	ok(strncmp(err.msg, "invalid duration '5x'", 21) == 0,
 	    "duration error names the input (%s)", err.msg);
+	for (k = 0; k < sizeof(fmt) / sizeof(fmt[0]); k++) {
+		fb_duration_format(fmt[k].ms, buf, sizeof(buf));
+		ok(strcmp(buf, fmt[k].s) == 0, "%lld ms is written %s (got %s)",
+		    (long long)fmt[k].ms, fmt[k].s, buf);
+	}
+	fb_duration_format(90 * 60000LL, buf, 4);
+	ok(strcmp(buf, "1h") == 0, "a short buffer keeps whole amounts "
+	    "(got %s)", buf);
 }
 
 static void
