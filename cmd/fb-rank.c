@@ -119,6 +119,7 @@ struct policy {
 	char *similar[MAX_KEYS];
 	size_t nsimilar;
 	int64_t similar_window;
+	int64_t burst_window;
 	double similar_full;
 	long burst;
 };
@@ -177,6 +178,19 @@ policy_num(const char *path, long line, const char *s, double lo, double hi)
 	if (*end != '\0' || end == s || !(v >= lo && v <= hi))
 		fb_diex("%s:%ld: '%s' is not a number from %g to %g", path,
 		    line, s, lo, hi);
+	return v;
+}
+
+/* A whole number in [lo, hi] from a policy line, or exit 2 naming the line. */
+static long
+policy_int(const char *path, long line, const char *s, long lo, long hi)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end != '\0' || end == s || v < lo || v > hi)
+		fb_diex("%s:%ld: '%s' is not a whole number from %ld to %ld",
+		    path, line, s, lo, hi);
 	return v;
 }
 
@@ -257,11 +271,12 @@ policy_load(struct policy *p, const char *path)
 	p->history_window = 30LL * 86400 * 1000;
 	p->history_full = 3;
 	p->repeat_raise = 1;
-	p->history_size = 131072;
+	p->history_size = 100000;
 	p->reach_full = 10000;
 	p->similar_window = 86400LL * 1000;
 	p->similar_full = 10;
 	p->burst = 5;
+	p->burst_window = 3600LL * 1000;
 	if ((r = fb_reader_open(path, 4096, &err)) == NULL)
 		fb_diex("cannot read the policy '%s': %s", path, err.msg);
 	while ((got = fb_reader_next(r, &ln, &err)) == 1) {
@@ -273,6 +288,9 @@ policy_load(struct policy *p, const char *path)
 			fb_diex("%s:%ld: line longer than 4096 bytes", path, line);
 		if (fb_utf8_check(ln.data, ln.len) != ln.len)
 			fb_diex("%s:%ld: not valid UTF-8", path, line);
+		/* Notepad starts a UTF-8 file with a BOM */
+		if (line == 1 && strncmp(ln.data, "\xef\xbb\xbf", 3) == 0)
+			memmove(ln.data, ln.data + 3, ln.len - 2);
 		if ((n = fb_words_split(ln.data, w, 64, &err)) < 0)
 			fb_diex("%s:%ld: %s", path, line, err.msg);
 		if (n == 0)
@@ -349,7 +367,8 @@ policy_load(struct policy *p, const char *path)
 			    strcmp(w[0], "repeat-raise") == 0 ||
 			    strcmp(w[0], "similar-window") == 0 ||
 			    strcmp(w[0], "similar-full") == 0 ||
-			    strcmp(w[0], "burst") == 0 ?
+			    strcmp(w[0], "burst") == 0 ||
+			    strcmp(w[0], "burst-window") == 0 ?
 			    "one value expected after" : "unknown keyword", w[0]);
 		else if (strcmp(w[0], "reach-full") == 0)
 			p->reach_full = policy_num(path, line, w[1], 1, 1e12);
@@ -358,16 +377,18 @@ policy_load(struct policy *p, const char *path)
 		else if (strcmp(w[0], "history-full") == 0)
 			p->history_full = policy_num(path, line, w[1], 1, 1e6);
 		else if (strcmp(w[0], "history-size") == 0)
-			p->history_size = (size_t)policy_num(path, line, w[1],
-			    16, 1 << 26);
+			p->history_size = (size_t)policy_int(path, line, w[1],
+			    16, 1L << 26);
 		else if (strcmp(w[0], "repeat-raise") == 0)
-			p->repeat_raise = (long)policy_num(path, line, w[1], 0, 2);
+			p->repeat_raise = policy_int(path, line, w[1], 0, 2);
 		else if (strcmp(w[0], "similar-window") == 0)
 			p->similar_window = policy_duration(path, line, w[1]);
 		else if (strcmp(w[0], "similar-full") == 0)
 			p->similar_full = policy_num(path, line, w[1], 1, 1e6);
+		else if (strcmp(w[0], "burst-window") == 0)
+			p->burst_window = policy_duration(path, line, w[1]);
 		else if (strcmp(w[0], "burst") == 0)
-			p->burst = (long)policy_num(path, line, w[1], 1, 1e6);
+			p->burst = policy_int(path, line, w[1], 1, 1000000);
 		else
 			fb_diex("%s:%ld: unknown keyword '%s'", path, line, w[0]);
 	}
@@ -425,8 +446,8 @@ find_named(const struct named_scores *l, const char *name)
 struct past {
 	uint64_t tags;		/* bit i: taxonomy tag i */
 	uint64_t order;		/* hash of order_id, 0 when none */
-	uint64_t id_hash;
-	char id[24];		/* "" when longer: fb's own ids take 19 */
+	uint64_t id_hash;	/* of the id's JSON text, any length */
+	char id[37];		/* "" when longer: fb's ids take 19, UUIDs 36 */
 	int8_t category;	/* index into fb_taxonomy_categories, or -1 */
 };
 
@@ -453,11 +474,12 @@ hash_str(const char *s, size_t len, uint32_t seed)
 
 /* The fields of one record fb-rank reads. */
 struct item {
-	char id[64], customer[STR_MAX], channel[64], category[32];
+	char id[STR_MAX], customer[STR_MAX], channel[64], category[32];
 	char label[16], emotion[32], tier[64], order[STR_MAX];
 	const char *tier_from;
 	int has_ts, has_sentiment, has_rating, has_spend, has_tags;
 	fb_time_t ts;
+	uint64_t id_hash;	/* 0 when the item has no id */
 	double score, rating, spend;
 	uint64_t tags;		/* taxonomy tags */
 	int unknown_tags;	/* tags outside the taxonomy */
@@ -472,7 +494,8 @@ struct verdict {
 	int priority;
 	double urgency, raw_urgency;
 	/* severity */
-	const char *sev_tag;
+	const char *sev_tag, *floor_tag;	/* point into the two below */
+	char sev_buf[128], floor_buf[128];
 	long sev_rule;
 	int floor, floored;
 	/* negativity */
@@ -482,13 +505,13 @@ struct verdict {
 	const char *best_flag;
 	/* history */
 	int earlier, repeat, raised;
-	char repeat_id[24];
+	char repeat_id[37];
 	const char *repeat_why;
 	char repeat_tag[48];
 	/* spread */
-	double channel_score, reach, reach_score, similar_score;
+	double channel_score, reach, reach_score, similar_score, words_score;
 	const char *reach_field, *similar_field;
-	int similar, burst;
+	int similar, same_words, burst;
 };
 
 struct ranker {
@@ -497,7 +520,7 @@ struct ranker {
 	struct fb_recent *history;	/* struct past by customer */
 	struct fb_recent *similar;	/* struct similar by SKU, campaign */
 	struct fb_buf buf;
-	struct fb_buf text;	/* a decoded text, for "@text" */
+	struct fb_buf text;	/* a decoded text, for words_key() */
 	int explain;
 	const char *only_id;
 	unsigned long explained;
@@ -564,10 +587,20 @@ read_item(struct ranker *rk, struct fb_rec *rec, struct item *it)
 	memset(it, 0, sizeof(*it));
 	it->spend = NAN;
 	get_str(rec, "id", it->id, sizeof(it->id));
+	/* the id's bytes as written, so an id of any length knows itself */
+	if (fb_rec_raw(rec, "id", &v) && !(v.len == 4 &&
+	    memcmp(v.p, "null", 4) == 0))
+		it->id_hash = hash_str(v.p, v.len, 5);
 	if ((n = get_str(rec, "ts", buf, sizeof(buf))) > 0 &&
 	    fb_time_parse_rfc3339(buf, (size_t)n, &it->ts) == 0)
 		it->has_ts = 1;
-	get_str(rec, "customer.id", it->customer, sizeof(it->customer));
+	if (get_str(rec, "customer.id", it->customer,
+	    sizeof(it->customer)) < 0 && fb_rec_raw(rec, "customer.id", &v) &&
+	    fb_json_number(v, &(double){ 0 }) == 0 && v.len < sizeof(it->customer)) {
+		/* a numeric id, as some CRMs export them: its digits */
+		memcpy(it->customer, v.p, v.len);
+		it->customer[v.len] = '\0';
+	}
 	get_str(rec, "channel", it->channel, sizeof(it->channel));
 	get_str(rec, "category", it->category, sizeof(it->category));
 	get_str(rec, "order_id", it->order, sizeof(it->order));
@@ -653,7 +686,8 @@ score_severity(const struct policy *p, const struct item *it,
 
 	v->sev_rule = -1;
 	v->floor = NO_FLOOR;
-	if (!it->has_tags || it->tags_raw.len <= 2) {
+	if (!it->has_tags || !fb_json_array_next(it->tags_raw, &(size_t){ 0 },
+	    &(struct fb_span){ 0 })) {
 		/* untagged: the "*" line, if the policy has one */
 		v->sev_rule = severity_rule(p, "", 0);
 		v->part[F_SEVERITY] = v->sev_rule >= 0 ?
@@ -666,20 +700,24 @@ score_severity(const struct policy *p, const struct item *it,
 		long n;
 
 		if (el.len < 2 || *el.p != '"' || el.len > sizeof(buf) ||
-		    (n = fb_json_string(el, buf, sizeof(buf), &s)) < 0)
+		    (n = fb_json_string(el, buf, sizeof(buf), &s)) < 0 ||
+		    memchr(s, '\0', (size_t)n) != NULL)
 			continue;
 		if ((rule = severity_rule(p, s, (size_t)n)) < 0)
 			continue;
-		if (p->sev[rule].floor < v->floor)
+		if (p->sev[rule].floor < v->floor) {
 			v->floor = p->sev[rule].floor;
+			memcpy(v->floor_buf, s, (size_t)n);
+			v->floor_buf[n] = '\0';
+			v->floor_tag = v->floor_buf;
+		}
 		if (v->sev_rule < 0 ||
 		    p->sev[rule].score > v->part[F_SEVERITY]) {
-			int k = fb_taxonomy_index(s, (size_t)n);
-
 			v->part[F_SEVERITY] = p->sev[rule].score;
 			v->sev_rule = rule;
-			v->sev_tag = k >= 0 ? fb_taxonomy_tag(k) :
-			    p->sev[rule].pattern;
+			memcpy(v->sev_buf, s, (size_t)n);
+			v->sev_buf[n] = '\0';
+			v->sev_tag = v->sev_buf;
 		}
 	}
 }
@@ -800,8 +838,7 @@ score_history(struct ranker *rk, const struct item *it, struct verdict *v)
 	    strlen(it->customer), 1), &cur, &ts); e != NULL &&
 	    looked < CHAIN_MAX; e = fb_recent_next(rk->history, &cur, &ts),
 	    looked++) {
-		if (it->id[0] != '\0' && e->id_hash == hash_str(it->id,
-		    strlen(it->id), 5)) {
+		if (it->id_hash != 0 && e->id_hash == it->id_hash) {
 			seen = 1;
 			continue;
 		}
@@ -847,7 +884,7 @@ remember_complaint(struct ranker *rk, const struct item *it)
 	e->tags = it->tags;
 	e->order = it->order[0] ? hash_str(it->order, strlen(it->order), 3) :
 	    0;
-	e->id_hash = it->id[0] ? hash_str(it->id, strlen(it->id), 5) : 0;
+	e->id_hash = it->id_hash;
 	if (strlen(it->id) < sizeof(e->id))
 		memcpy(e->id, it->id, strlen(it->id) + 1);
 	e->category = -1;
@@ -856,56 +893,108 @@ remember_complaint(struct ranker *rk, const struct item *it)
 			e->category = (int8_t)i;
 }
 
+/* The key of a similar-complaint group: a field's name and value. */
+static int
+group_key(struct fb_rec *rec, const char *field, uint64_t *key)
+{
+	char value[STR_MAX];
+
+	if (get_str(rec, field, value, sizeof(value)) <= 0)
+		return 0;
+	*key = hash_str(value, strlen(value), 7) ^ hash_str(field,
+	    strlen(field), 11);
+	return 1;
+}
+
 /*
- * The key of a similar-complaint group: a field's name and value, or for
- * "@text" the text's first 16 letters and Chinese characters.  A social
- * burst is many people posting the same words, give or take an emoji, a
- * "转起来" or an amount, and it names no SKU; so digits, punctuation and
- * symbols are skipped, and a text with fewer than 6 letters (好评, "ok")
- * joins no group.  Returns 1 and sets '*key', or 0.
+ * The key of a text's words: its first 16 letters and Chinese
+ * characters.  A social burst is many people posting the same words, give
+ * or take an emoji, a "转起来" or an amount, and it names no SKU; so
+ * digits, punctuation and symbols are skipped, and a text of fewer than 6
+ * letters or characters (差评, "ok") joins no group.  Returns 1 and sets
+ * '*key', or 0.
  */
 static int
-group_key(struct ranker *rk, struct fb_rec *rec, const char *field,
-    uint64_t *key)
+words_key(struct ranker *rk, struct fb_rec *rec, uint64_t *key)
 {
-	char value[STR_MAX], print[64];
+	char print[64];
 	const unsigned char *t;
 	struct fb_span v;
 	const char *s;
-	size_t n = 0, i = 0;
+	size_t n = 0, i = 0, chars = 0;
 	long len;
 
-	if (strcmp(field, "@text") != 0) {
-		if (get_str(rec, field, value, sizeof(value)) <= 0)
-			return 0;
-		*key = hash_str(value, strlen(value), 7) ^ hash_str(field,
-		    strlen(field), 11);
-		return 1;
-	}
 	if (!fb_rec_raw(rec, "text", &v) || v.len < 2 || *v.p != '"' ||
 	    fb_buf_grow(&rk->text, v.len) < 0 ||
 	    (len = fb_json_string(v, rk->text.p, rk->text.cap, &s)) < 0)
 		return 0;
 	t = (const unsigned char *)s;
-	while (i < (size_t)len && n + 4 <= sizeof(print) && n < 16 * 3) {
+	while (i < (size_t)len && chars < 16) {
 		unsigned char c = t[i];
 
 		if (c < 0x80) {
-			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
 				print[n++] = (char)(c | 0x20);
+				chars++;
+			}
 			i++;
 		} else if (c >= 0xe4 && c <= 0xe9 && i + 2 < (size_t)len) {
 			/* U+4E00..U+9FFF, the CJK ideographs, are E4..E9 xx xx */
 			memcpy(print + n, t + i, 3);
 			n += 3;
+			chars++;
 			i += 3;
 		} else
 			i++;
 	}
-	if (n < 6)
+	if (chars < 6)
 		return 0;
 	*key = hash_str(print, n, 13);
 	return 1;
+}
+
+/*
+ * Distinct other customers among the events of 'key' in the 'window'
+ * before the item (anonymous ones count one each: who knows who).  The
+ * ring holds events in arrival order, which is nearly time order, so the
+ * walk stops after a run of events older than the window.
+ */
+static int
+count_others(const struct fb_recent *ring, uint64_t key, const struct item *it,
+    uint64_t cust, int64_t window)
+{
+	uint64_t seen[64], cur;
+	const struct similar *e;
+	fb_time_t ts;
+	int n = 0, k, looked = 0, old = 0;
+
+	for (e = fb_recent_first(ring, key, &cur, &ts); e != NULL && n < 64 &&
+	    looked < 256 && old < 16;
+	    e = fb_recent_next(ring, &cur, &ts), looked++) {
+		if (ts <= it->ts - window) {
+			old++;
+			continue;
+		}
+		old = 0;
+		if (ts > it->ts || (e->customer == cust && cust != 0))
+			continue;
+		for (k = 0; e->customer != 0 && k < n && seen[k] != e->customer;
+		    k++)
+			;
+		if (k == n || e->customer == 0)
+			seen[n++] = e->customer;
+	}
+	return n;
+}
+
+/* Whether the item is a public, negative post: what makes a burst. */
+static int
+public_outcry(const struct policy *p, const struct item *it)
+{
+	const struct named_score *ns = find_named(&p->channels, it->channel);
+
+	return ns != NULL && ns->score > 0 && it->complaint &&
+	    strcmp(it->label, "negative") == 0;
 }
 
 static void
@@ -930,57 +1019,58 @@ score_spread(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 			break;
 		}
 	/* similar complaints by other customers: distinct ones counted */
-	for (i = 0; it->complaint && i < p->nsimilar; i++) {
-		uint64_t seen[64], cur;
-		const struct similar *e;
+	for (i = 0; it->complaint && it->has_ts && i < p->nsimilar; i++) {
 		uint64_t key;
-		fb_time_t ts;
-		int n = 0, k, looked = 0;
+		int n;
 
-		if (!group_key(rk, rec, p->similar[i], &key))
+		if (!group_key(rec, p->similar[i], &key))
 			continue;
-		for (e = fb_recent_first(rk->similar, key, &cur, &ts);
-		    e != NULL && n < 64 && looked < 256;
-		    e = fb_recent_next(rk->similar, &cur, &ts), looked++) {
-			if (!it->has_ts || ts > it->ts ||
-			    ts <= it->ts - p->similar_window ||
-			    (e->customer == cust && cust != 0))
-				continue;
-			for (k = 0; k < n && seen[k] != e->customer; k++)
-				;
-			if (k == n)
-				seen[n++] = e->customer;
-		}
+		n = count_others(rk->similar, key, it, cust, p->similar_window);
 		if (n > v->similar) {
 			v->similar = n;
 			v->similar_field = p->similar[i];
 		}
 	}
+	/* the same words posted by others in the last hour: a burst */
+	if (it->has_ts && public_outcry(p, it)) {
+		uint64_t key;
+
+		if (words_key(rk, rec, &key))
+			v->same_words = count_others(rk->similar, key, it, cust,
+			    p->burst_window);
+	}
 	v->similar_score = v->similar >= p->similar_full ? 1 :
 	    v->similar / p->similar_full;
+	v->words_score = v->same_words >= p->burst ? 1 :
+	    (double)v->same_words / p->burst;
 	v->part[F_SPREAD] = 1 - (1 - v->channel_score) *
-	    (1 - v->reach_score) * (1 - v->similar_score);
-	v->burst = v->channel_score > 0 && v->similar >= p->burst;
+	    (1 - v->reach_score) * (1 - v->similar_score) *
+	    (1 - v->words_score);
+	v->burst = v->same_words >= p->burst;
 }
 
 static void
 remember_similar(struct ranker *rk, struct fb_rec *rec, const struct item *it)
 {
 	const struct policy *p = &rk->pol;
+	uint64_t cust = it->customer[0] ? hash_str(it->customer,
+	    strlen(it->customer), 1) : 0, key;
+	struct similar *e;
 	size_t i;
 
 	if (!it->has_ts)
 		return;
 	for (i = 0; i < p->nsimilar; i++) {
-		struct similar *e;
-		uint64_t key;
-
-		if (!group_key(rk, rec, p->similar[i], &key))
+		if (!group_key(rec, p->similar[i], &key))
 			continue;
 		if ((e = fb_recent_add(rk->similar, key, it->ts)) == NULL)
 			fb_diex("out of memory");
-		e->customer = it->customer[0] ? hash_str(it->customer,
-		    strlen(it->customer), 1) : 0;
+		e->customer = cust;
+	}
+	if (public_outcry(p, it) && words_key(rk, rec, &key)) {
+		if ((e = fb_recent_add(rk->similar, key, it->ts)) == NULL)
+			fb_diex("out of memory");
+		e->customer = cust;
 	}
 }
 
@@ -1004,6 +1094,12 @@ judge(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 	score_spread(rk, rec, it, v);
 	for (i = 0; i < NFACTORS; i++)
 		u += p->weight[i] * v->part[i];
+	/*
+	 * Decide on the urgency as written (3 decimals), so that 0.9 on the
+	 * record is never P1 under a P0 threshold of 0.9 because the sum
+	 * came to 0.8999999999999999.
+	 */
+	u = round(u * 1000) / 1000;
 	v->raw_urgency = u;
 	for (pr = 0; pr < 3 && u < p->threshold[pr]; pr++)
 		;
@@ -1117,8 +1213,11 @@ write_fields(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 	add_factor(b, p, v, F_SEVERITY);
 	if (v->sev_tag != NULL)
 		add_key_str(b, "tag", v->sev_tag);
-	if (v->floor != NO_FLOOR && v->sev_rule >= 0)
+	if (v->floor != NO_FLOOR) {
 		add_key_str(b, "floor", priority_names[v->floor]);
+		if (strcmp(v->floor_tag, v->sev_tag) != 0)
+			add_key_str(b, "floor_tag", v->floor_tag);
+	}
 	fb_buf_addc(b, '}');
 	add_factor(b, p, v, F_NEGATIVITY);
 	if (v->neg_from != NULL)
@@ -1157,6 +1256,8 @@ write_fields(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 		add_key_num(b, "reach", v->reach, 0);
 	if (v->similar > 0)
 		add_key_num(b, "similar", v->similar, 0);
+	if (v->same_words > 0)
+		add_key_num(b, "same_words", v->same_words, 0);
 	fb_buf_addc(b, '}');
 	fb_buf_adds(b, ",\"flags\":[");
 	if (v->floored) {
@@ -1220,10 +1321,13 @@ explain(struct ranker *rk, const struct fb_pos *pos, const struct item *it,
 		explain_str(&b, v->sev_tag);
 		fb_buf_printf(&b, " (%s:%ld)", p->path, p->sev[v->sev_rule].line);
 	}
-	if (v->floor != NO_FLOOR)
-		fb_buf_printf(&b, "; a tag brings %s on its own%s",
+	if (v->floor != NO_FLOOR) {
+		fb_buf_adds(&b, "; ");
+		explain_str(&b, v->floor_tag);
+		fb_buf_printf(&b, " brings %s on its own%s",
 		    priority_names[v->floor], v->floored ? "" :
 		    " (already reached)");
+	}
 	fb_buf_addc(&b, '\n');
 
 	explain_line(&b, p, v, F_NEGATIVITY);
@@ -1272,7 +1376,8 @@ explain(struct ranker *rk, const struct fb_pos *pos, const struct item *it,
 	    v->earlier == 1 ? "" : "s", win);
 	if (v->repeat) {
 		fb_buf_adds(&b, "; repeat of ");
-		explain_str(&b, v->repeat_id);
+		explain_str(&b, v->repeat_id[0] ? v->repeat_id :
+		    "an earlier item (its id is too long to keep)");
 		if (strcmp(v->repeat_why, "tag") == 0)
 			fb_buf_printf(&b, " (both %s)", v->repeat_tag);
 		else
@@ -1294,8 +1399,13 @@ explain(struct ranker *rk, const struct fb_pos *pos, const struct item *it,
 		fb_duration_format(p->similar_window, win, sizeof(win));
 		fb_buf_printf(&b, ", %d other customer%s complained about the "
 		    "same %s in %s (%.2f)", v->similar, v->similar == 1 ? "" :
-		    "s", strcmp(v->similar_field, "@text") == 0 ? "words" :
-		    v->similar_field, win, v->similar_score);
+		    "s", v->similar_field, win, v->similar_score);
+	}
+	if (v->same_words > 0) {
+		fb_duration_format(p->burst_window, win, sizeof(win));
+		fb_buf_printf(&b, ", %d other%s posted the same words in %s "
+		    "(%.2f)", v->same_words, v->same_words == 1 ? "" : "s",
+		    win, v->words_score);
 	}
 	if (v->burst)
 		fb_buf_adds(&b, ": a burst");
@@ -1312,10 +1422,11 @@ explain(struct ranker *rk, const struct fb_pos *pos, const struct item *it,
 			    priority_names[pr]);
 		else
 			fb_buf_printf(&b, " < %.2f: P3", p->threshold[2]);
-		if (v->floored)
-			fb_buf_printf(&b, "; raised to %s by tag %s",
-			    priority_names[v->floor], v->sev_tag ? v->sev_tag :
-			    "?");
+		if (v->floored) {
+			fb_buf_printf(&b, "; raised to %s by tag ",
+			    priority_names[v->floor]);
+			explain_str(&b, v->floor_tag);
+		}
 		if (v->raised)
 			fb_buf_printf(&b, "; raised %d level%s for the repeat",
 			    v->raised, v->raised == 1 ? "" : "s");
@@ -1447,8 +1558,11 @@ main(int argc, char *argv[])
 	    (rk.customers = fb_customers_load(customers, &err)) == NULL)
 		fb_diex("%s", err.msg);
 	rk.history = fb_recent_create(rk.pol.history_size, sizeof(struct past));
-	/* a day of complaints about SKUs needs less than a month's */
-	rk.similar = fb_recent_create(rk.pol.history_size / 2,
+	/*
+	 * A day of complaints about SKUs, campaigns and words: fewer than a
+	 * month's complaints, but each may be remembered under three keys.
+	 */
+	rk.similar = fb_recent_create(rk.pol.history_size,
 	    sizeof(struct similar));
 	if (rk.history == NULL || rk.similar == NULL)
 		fb_diex("out of memory");

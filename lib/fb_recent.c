@@ -30,7 +30,6 @@ struct fb_recent {
 
 /* What each ring entry starts with; the payload follows. */
 struct recent_entry {
-	uint64_t key;
 	uint64_t seq;
 	uint64_t prev;		/* seq of the previous event with 'key' */
 	fb_time_t ts;
@@ -137,7 +136,6 @@ fb_recent_add(struct fb_recent *r, uint64_t key, fb_time_t ts)
 	r->next++;
 	e = ENTRY(r, seq);
 	memset(e, 0, r->esize);
-	e->key = key;
 	e->seq = seq;
 	e->prev = prev;
 	e->ts = ts;
