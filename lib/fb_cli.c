@@ -10,6 +10,9 @@
 
 #include "fb_cli.h"
 
+/* --now, read once all options are: "2026-11-23 10:00" means --tz's time. */
+static const char *pending_now;
+
 const char *fb_progname = "fb";
 struct fb_out fb_stdout;
 struct fb_cli_conf fb_conf = { 0, 0, 0, 0, NULL, FB_MAX_LINE_DEFAULT };
@@ -265,7 +268,8 @@ common_option(const struct fb_tool *tool, int id, const char *arg)
 			fb_diex("%s for --tz", err.msg);
 		return 1;
 	case FB_OPT_NOW:
-		fb_time_set_now(fb_parse_time(arg, "--now"));
+		/* read when the options end, in the --tz given after it too */
+		pending_now = arg;
 		return 1;
 	default:
 		return 0;
@@ -311,8 +315,14 @@ fb_getopt(int argc, char *argv[], const struct fb_tool *tool, const char **arg)
 		const struct fb_opt *o;
 
 		id = getopt_long(argc, argv, shortopts, longopts, &idx);
-		if (id == -1)
+		if (id == -1) {
+			if (pending_now != NULL) {
+				fb_time_set_now(fb_parse_time(pending_now,
+				    "--now"));
+				pending_now = NULL;
+			}
 			return -1;
+		}
 		if (id == '?') {
 			if (optopt != 0 && optopt < 0x100)
 				fb_warnx("unknown option '-%c'", optopt);
