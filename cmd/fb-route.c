@@ -1337,6 +1337,7 @@ resolve(struct router *r, struct field *f, struct value *v)
 		"rank_factors.value.annual_spend", "rank_factors.value.flags"
 	};
 	const struct fb_customer *cu;
+	struct fb_span joined;
 	int found;
 
 	memset(v, 0, sizeof(*v));
@@ -1370,8 +1371,9 @@ resolve(struct router *r, struct field *f, struct value *v)
 	if (f->fall == FALL_NONE || (found && !raw_says_nothing(v->raw)))
 		return;
 	/* what fb-rank joined, then the table; an explicit null stays */
-	if (fb_rec_raw(r->rec, rank_paths[f->fall], &v->raw) &&
-	    !raw_says_nothing(v->raw)) {
+	if (fb_rec_raw(r->rec, rank_paths[f->fall], &joined) &&
+	    !raw_says_nothing(joined)) {
+		v->raw = joined;
 		v->kind = V_RAW;
 		v->from = rank_paths[f->fall];
 		return;
@@ -1784,12 +1786,15 @@ decide(struct router *r, struct ruleset *rs, struct decision *d,
 		d->rule = rule;
 		rule->fired++;
 		expand(r, &rule->queue, &d->queue);
+		/* "queue {x}" with no x and no default: never a nameless queue */
+		if (d->queue.len == 0)
+			fb_buf_adds(&d->queue, "unrouted");
 		if (rule->skill.nparts > 0)
 			expand(r, &rule->skill, &d->skill);
-		else {
+		else
 			d->skill.len = 0;
+		if (d->skill.len == 0)
 			fb_buf_add(&d->skill, d->queue.p, d->queue.len);
-		}
 		if (ex != NULL) {
 			fb_buf_printf(ex, "  YES  %s (%s:%lu) -> queue ",
 			    rule->name, rs->name, rule->line);
@@ -2295,7 +2300,8 @@ main(int argc, char *argv[])
 {
 	struct router r;
 	struct fb_error err;
-	const char *arg, *rules = NULL, *shadow = NULL, *agents = NULL;
+	const char *arg, *rules = NULL, *shadow = NULL, *agents = NULL,
+	    *format = NULL;
 	const char *customers = NULL;
 	char path[4096];
 	int opt, status, explain = 0, coverage = 0;
@@ -2336,10 +2342,15 @@ main(int argc, char *argv[])
 				fb_usage(&tool);
 			}
 			r.json = strcmp(arg, "json") == 0;
+			format = arg;
 			break;
 		default:
 			fb_usage(&tool);
 		}
+	}
+	if (format != NULL && !coverage) {
+		fb_warnx("--format goes with --coverage");
+		fb_usage(&tool);
 	}
 	if (explain + coverage + (shadow != NULL) > 1) {
 		fb_warnx("--explain, --coverage and --shadow exclude each "
@@ -2385,8 +2396,9 @@ main(int argc, char *argv[])
 			fb_warnx("%s: %zu customers", customers,
 			    fb_customers_count(r.customers));
 		if (r.have_crew)
-			fb_warnx("%s: %zu agents, %zu skills", agents,
-			    r.crew.n, r.crew.nskills);
+			fb_warnx("%s: %zu agent%s, %zu skill%s", agents,
+			    r.crew.n, r.crew.n == 1 ? "" : "s", r.crew.nskills,
+			    r.crew.nskills == 1 ? "" : "s");
 	}
 
 	status = fb_each_record(argc - optind, argv + optind, on_record, &r);
