@@ -35,12 +35,13 @@ _fb_argtype()
 	-s)
 		# fb-gen's -s is --seed; $cmd is a local of _fb
 		if [[ ${cmd:-} == fb-gen ]]; then echo value; else echo dir; fi ;;
-	--store)
+	--store|--history)
 		echo dir ;;
 	-m)
 		# fb-tag's -m is --model, fb-ingest's --map
 		if [[ ${cmd:-} == fb-tag ]]; then echo file; else echo value; fi ;;
-	--reject|--rules|--output|--truth|--model|--test|-r|-o)
+	--reject|--rules|--output|--truth|--model|--test|-r|-o|\
+	--policy|-p|--customers|--agents|--shadow)
 		echo file ;;
 	--lang)
 		echo lang ;;
@@ -56,7 +57,8 @@ _fb_argtype()
 		echo incidents ;;
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
 	--key|--map|--max-per-customer-day|--seed|-n|--count|--days|\
-	--neutral|--category-field|--holdout|--epochs|--rate|--bits|--ngrams)
+	--neutral|--category-field|--holdout|--epochs|--rate|--bits|--ngrams|\
+	--id)
 		echo value ;;
 	esac
 }
@@ -93,6 +95,8 @@ _fb_complete_arg()
 			_fb_words "ndjson json csv tsv eml mbox text" "$2" ;;
 		fb-gen)
 			_fb_words "ndjson record csv tsv mbox text json" "$2" ;;
+		fb-route)
+			_fb_words "text json" "$2" ;;
 		*)
 			COMPREPLY=() ;;
 		esac ;;

@@ -42,10 +42,27 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 complete -c $tool -l $name -x -d 'incidents to plant' \
                     -a 'all none sku surge burst growth repeat'
             case rules
-                # fb-tag has -r; fb-train only the long form
-                set -l short
-                test $tool = fb-tag; and set short -s r
-                complete -c $tool $short -l $name -r -F -d 'add or override phrase rules'
+                # fb-tag and fb-route have -r; fb-train only the long form
+                if test $tool = fb-route
+                    complete -c $tool -s r -l $name -r -F -d 'routing rules'
+                else
+                    set -l short
+                    test $tool = fb-tag; and set short -s r
+                    complete -c $tool $short -l $name -r -F -d 'add or override phrase rules'
+                end
+            case policy
+                complete -c $tool -s p -l $name -r -F -d 'policy file'
+            case customers
+                complete -c $tool -l $name -r -F -d 'customer table, CSV or NDJSON'
+            case agents
+                complete -c $tool -l $name -r -F -d 'agent table, CSV or NDJSON'
+            case shadow
+                complete -c $tool -l $name -r -F -d 'candidate rule file to compare'
+            case history
+                complete -c $tool -l $name -x -d 'store to read earlier complaints from' \
+                    -a '(__fish_complete_directories (commandline -ct))'
+            case id
+                complete -c $tool -l $name -x -d 'feedback id'
             case output
                 set -l short
                 test $tool = fb-train; and set short -s o
@@ -92,6 +109,9 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 else if test $tool = fb-gen
                     complete -c $tool -s f -l $name -x -d 'output format' \
                         -a 'ndjson record csv tsv mbox text json'
+                else if test $tool = fb-route
+                    complete -c $tool -l $name -x -d 'coverage report format' \
+                        -a 'text json'
                 else
                     complete -c $tool -l $name -x
                 end
