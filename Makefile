@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train
+TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -192,21 +192,34 @@ demo: deps
 	bin/fb-gen --seed 7 --count 600 --format csv --encoding gb18030 > $(DEMO_IN)/hotline.csv
 	bin/fb-gen --seed 8 --count 150 --format mbox > $(DEMO_IN)/mail.mbox
 	bin/fb-gen --seed 9 --count 1250 --format ndjson --truth $(DEMO_IN)/truth.ndjson > $(DEMO_IN)/app.ndjson
-	@echo '== ingest, tag and store (re-runs add nothing: --store and --dedup)'
+	@echo '== ingest, tag, rank, route and store (re-runs add nothing: --store and --dedup)'
 	bin/fb-ingest --store var/fb -c hotline --encoding gb18030 $(DEMO_IN)/hotline.csv | \
-	  bin/fb-tag | bin/fb-store append --dedup
+	  bin/fb-tag | bin/fb-rank --customers examples/customers.csv | bin/fb-route | \
+	  bin/fb-store append --dedup
 	bin/fb-ingest --store var/fb $(DEMO_IN)/mail.mbox $(DEMO_IN)/app.ndjson | \
-	  bin/fb-tag | bin/fb-store append --dedup
-	bin/fb-ingest --store var/fb examples/sample.ndjson | bin/fb-tag | bin/fb-store append --dedup
+	  bin/fb-tag | bin/fb-rank --customers examples/customers.csv | bin/fb-route | \
+	  bin/fb-store append --dedup
+	bin/fb-ingest --store var/fb examples/sample.ndjson | bin/fb-tag | \
+	  bin/fb-rank --customers examples/customers.csv | bin/fb-route | \
+	  bin/fb-store append --dedup
 	@echo '== the store'
 	bin/fb-store stats --pretty
 	@echo '== feedback by channel, and by primary category and sentiment'
 	bin/fb-store cat | jq -r 'select(.type == null) | .channel' | sort | uniq -c
 	bin/fb-store cat | jq -r 'select(.type == null) | "\(.category)\t\(.sentiment.label)"' | \
 	  sort | uniq -c | sort -rn | head -12
-	@echo '== why: one complaint explained (fb-tag --explain)'
+	@echo '== priority by queue: who needs help first, and who gives it'
+	bin/fb-store cat | jq -r 'select(.type == null) | "\(.priority)\t\(.route.queue)"' | \
+	  sort | uniq -c | sort -k2,2 -k1,1rn | head -16
+	@echo '== why: one complaint explained (fb-tag, fb-rank and fb-route --explain)'
 	echo '{"text":"包装没有破损，但是送得太慢了，汤都洒了！订单号 2611220815，退我12元"}' | \
 	  bin/fb-tag --explain
+	echo '{"id":"demo-1","channel":"app","customer":{"id":"c-239011"},"text":"账号被盗了，有人用我的余额下单，客服电话一直打不通！"}' | \
+	  bin/fb-tag | bin/fb-rank --customers examples/customers.csv --explain
+	echo '{"id":"demo-1","channel":"app","customer":{"id":"c-239011"},"text":"账号被盗了，有人用我的余额下单，客服电话一直打不通！"}' | \
+	  bin/fb-tag | bin/fb-rank --customers examples/customers.csv | bin/fb-route --explain
+	@echo '== rules are code: how often each routing rule fired'
+	bin/fb-store cat | bin/fb-route --coverage
 	@echo '== the first five from 30 October on (Asia/Shanghai)'
 	bin/fb-store cat --since 2026-10-30 --tz Asia/Shanghai | \
 	  jq -r 'select(.type == null) | [.ts, .channel, .category, .sentiment.label, .text[0:36]] | @tsv' | head -5

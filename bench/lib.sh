@@ -24,10 +24,17 @@ bench_run() {
 		printf "%-44s %9.1f %12.0f %10.1f\n", n, b / t / 1e6, r / t, m / 1024 }'
 }
 
-# bench_records: N fb-gen records into $W/in.ndjson (expects BIN); sets
-# bytes, prints the size of the input and the column heads.
+# bench_records [STAGE...]: N fb-gen records into $W/in.ndjson (expects
+# BIN), through the STAGE commands when given (say, fb-tag, so that a later
+# stage gets the fields it reads); sets bytes, prints the size of the input
+# and the column heads.
 bench_records() {
+	local stage
 	"$BIN/fb-gen" --seed 1 --count "$N" --format record > "$W/in.ndjson"
+	for stage in "$@"; do
+		$stage < "$W/in.ndjson" > "$W/staged.ndjson"
+		mv "$W/staged.ndjson" "$W/in.ndjson"
+	done
 	bytes=$(stat -c %s "$W/in.ndjson")
 	printf 'input: %d records, %.1f MB of NDJSON\n\n' "$N" \
 	    "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')"
