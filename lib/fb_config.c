@@ -31,7 +31,16 @@ try_dir(const char *dir, const char *sub, const char *name, char *out,
 	n = snprintf(out, outsz, "%s%s/%s", dir, sub, name);
 	if (n < 0 || (size_t)n >= outsz)
 		return -1;
-	return stat(out, &sb) == 0 && S_ISREG(sb.st_mode) ? 0 : -1;
+	if (stat(out, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return -1;
+	/* "bin/../share/fb/x" reads badly in FILE:LINE messages */
+	if (strstr(out, "/../") != NULL) {
+		char canon[PATH_MAX];
+
+		if (realpath(out, canon) != NULL && strlen(canon) < outsz)
+			strcpy(out, canon);
+	}
+	return 0;
 }
 
 int
