@@ -12,51 +12,7 @@
 
 #include "fb.h"
 #include "tap.h"
-
-static char tmpdir[] = "/tmp/fb-unit-reader-XXXXXX";
-static char *made[64];
-static size_t nmade;
-
-/* A path in the test's directory, remembered for cleaning up. */
-static const char *
-tpath(const char *name)
-{
-	char *p = malloc(strlen(tmpdir) + strlen(name) + 2);
-
-	if (p == NULL || nmade == sizeof(made) / sizeof(made[0]))
-		abort();
-	sprintf(p, "%s/%s", tmpdir, name);
-	made[nmade++] = p;
-	return p;
-}
-
-static void
-write_plain(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) < 0)
-		abort();
-}
-
-static void
-write_gz(const char *path, const char *mode, const char *data, size_t len)
-{
-	gzFile gz = gzopen(path, mode);
-
-	if (gz == NULL)
-		abort();
-	while (len > 0) {
-		unsigned n = len > (1u << 20) ? (1u << 20) : (unsigned)len;
-
-		if (gzwrite(gz, data, n) != (int)n)
-			abort();
-		data += n;
-		len -= n;
-	}
-	if (gzclose(gz) != Z_OK)
-		abort();
-}
+#include "tmpfiles.h"
 
 /*---- Reading everything into a list ----*/
 
@@ -539,20 +495,13 @@ test_open_errors(void)
 int
 main(void)
 {
-	size_t k;
-
-	if (mkdtemp(tmpdir) == NULL)
-		abort();
+	tmp_init("reader");
 	test_basic();
 	test_small_files();
 	test_too_long();
 	test_long_lines();
 	test_truncated_gz();
 	test_open_errors();
-	for (k = 0; k < nmade; k++) {
-		unlink(made[k]);
-		free(made[k]);
-	}
-	rmdir(tmpdir);
+	tmp_cleanup();
 	return done_testing();
 }

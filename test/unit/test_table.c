@@ -15,59 +15,7 @@
 
 #include "fb.h"
 #include "tap.h"
-
-static char tmpdir[] = "/tmp/fb-unit-table-XXXXXX";
-static char *made[128];
-static size_t nmade;
-
-/* A path in the test's directory, remembered for cleaning up. */
-static const char *
-tpath(const char *name)
-{
-	char *p = malloc(strlen(tmpdir) + strlen(name) + 2);
-	size_t i;
-
-	if (p == NULL)
-		abort();
-	sprintf(p, "%s/%s", tmpdir, name);
-	for (i = 0; i < nmade; i++)
-		if (strcmp(made[i], p) == 0) {
-			free(p);
-			return made[i];
-		}
-	if (nmade == sizeof(made) / sizeof(made[0]))
-		abort();
-	made[nmade++] = p;
-	return p;
-}
-
-static void
-write_plain(const char *path, const char *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) < 0)
-		abort();
-}
-
-static void
-write_gz(const char *path, const char *data, size_t len)
-{
-	gzFile gz = gzopen(path, "wb");
-
-	if (gz == NULL)
-		abort();
-	while (len > 0) {
-		unsigned n = len > (1u << 20) ? (1u << 20) : (unsigned)len;
-
-		if (gzwrite(gz, data, n) != (int)n)
-			abort();
-		data += n;
-		len -= n;
-	}
-	if (gzclose(gz) != Z_OK)
-		abort();
-}
+#include "tmpfiles.h"
 
 /* Writes 'data' to the file 'name' (gzip when it ends in .gz). */
 static const char *
@@ -77,7 +25,7 @@ put(const char *name, const char *data)
 	size_t n = strlen(name);
 
 	if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
-		write_gz(path, data, strlen(data));
+		write_gz(path, "wb", data, strlen(data));
 	else
 		write_plain(path, data, strlen(data));
 	return path;
@@ -639,7 +587,7 @@ test_customers(void)
 		fb_buf_printf(&b, "cust-%ld,t%ld,%ld.5,%s\n", i, i % 7, i,
 		    i % 3 ? "" : "vip;x");
 	path = tpath("many.csv.gz");
-	write_gz(path, b.p, b.len);
+	write_gz(path, "wb", b.p, b.len);
 	fb_buf_release(&b);
 	cs = fb_customers_load(path, &cerr);
 	ok(cs != NULL, "100000 customers load");
@@ -669,18 +617,11 @@ test_customers(void)
 int
 main(void)
 {
-	size_t i;
-
-	if (mkdtemp(tmpdir) == NULL)
-		abort();
+	tmp_init("table");
 	test_csv();
 	test_tsv_ndjson_gz();
 	test_str();
 	test_customers();
-	for (i = 0; i < nmade; i++) {
-		unlink(made[i]);
-		free(made[i]);
-	}
-	rmdir(tmpdir);
+	tmp_cleanup();
 	return done_testing();
 }
