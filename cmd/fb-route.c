@@ -1917,7 +1917,8 @@ assign(struct router *r, const char *skill, size_t len, struct fb_buf *ex)
 					fb_buf_adds(ex, "no limit");
 				if (!have_now || !on_shift(a, &r->now_tm))
 					fb_buf_printf(ex, " off shift (%s)",
-					    a->hours);
+					    a->hours != NULL ? a->hours :
+					    "no time known");
 				else if (a->capacity &&
 				    a->load >= a->capacity)
 					fb_buf_adds(ex, " full");
