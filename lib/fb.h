@@ -361,6 +361,13 @@ size_t fb_time_format(fb_time_t t, char buf[FB_TIME_BUFSZ]);
 /* Formats 't' as "20261122T021500Z", for file names. */
 size_t fb_time_format_compact(fb_time_t t, char buf[FB_TIME_BUFSZ]);
 
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date (month 1-12), and
+ * back; valid for any year an int64_t of days holds.
+ */
+int64_t fb_days_from_civil(int64_t year, int mon, int day);
+void fb_civil_from_days(int64_t days, int64_t *year, int *mon, int *day);
+
 /* Converts a civil UTC date and time to fb_time_t (any range, no libc). */
 fb_time_t fb_time_from_civil(long year, int mon, int day, int hour, int min,
     int sec, int ms);
@@ -963,5 +970,185 @@ const void *fb_recent_next(const struct fb_recent *r, uint64_t *it,
 
 size_t fb_recent_bytes(const struct fb_recent *r);
 void fb_recent_free(struct fb_recent *r);
+
+/*---- Time zones (fb_zone.c) ----*/
+
+/*
+ * An IANA time zone read from its own file, apart from TZ and
+ * fb_tz_set(), so that several can be used at once.  A loaded zone never
+ * changes, so threads may share one.
+ */
+struct fb_zone;
+
+/* A local civil time, as struct tm holds it but with the year itself. */
+struct fb_civil {
+	int year;
+	int mon;		/* 1-12 */
+	int day;		/* 1-31 */
+	int hour, min, sec;
+	int wday;		/* 0 = Sunday */
+	int yday;		/* 0 = 1 January */
+	int offset;		/* seconds east of UTC */
+};
+
+/*
+ * Loads the zone 'name' ("Asia/Shanghai", "America/New_York") from
+ * $TZDIR or /usr/share/zoneinfo: TZif versions 1 to 4, the 64-bit data
+ * when present, and the POSIX TZ rule of the footer for the times after
+ * the last transition the file lists (2037 or earlier).  "UTC" and "Z"
+ * need no file.  As with TZ, a leading ':' is dropped and a name no file
+ * has may be a POSIX TZ string itself ("CST-8", "EST5EDT,M3.2.0,M11.1.0").
+ * Returns a new zone for fb_zone_free(), or NULL with 'err' set: "unknown
+ * time zone 'X'" (also for a name that starts with '/' or holds ".."),
+ * an unreadable or invalid file, a zone that counts leap seconds
+ * (right/...).
+ */
+struct fb_zone *fb_zone_load(const char *name, struct fb_error *err);
+void fb_zone_free(struct fb_zone *z);
+
+/* The name it was loaded by, borrowed from 'z'. */
+const char *fb_zone_name(const struct fb_zone *z);
+
+/* The UTC offset in seconds (east positive) at the instant 't'. */
+int fb_zone_offset(const struct fb_zone *z, fb_time_t t);
+
+/* Fills 'c' with the local time of 't' (milliseconds dropped); returns 0. */
+int fb_zone_civil(const struct fb_zone *z, fb_time_t t, struct fb_civil *c);
+
+/*
+ * Sets '*t' to the instant of a local time.  In a gap (spring forward)
+ * the time is read with the offset before the gap, so 02:30 on the
+ * spring-forward night in New York is 03:30 EDT; in an overlap (fall
+ * back) it is the earlier instant, 01:30 EDT rather than EST.  Fields
+ * past their range carry over as in mktime(): 32 January is 1 February,
+ * hour 24 the next midnight, and (1970, 1, 1 + n, 0, 0, 0) the start of
+ * local day n after 1970-01-01.  Returns 0, or -1 when 'mon' is not 1-12
+ * or 'year' is beyond +-1,000,000.
+ */
+int fb_zone_instant(const struct fb_zone *z, int year, int mon, int day,
+    int hour, int min, int sec, fb_time_t *t);
+
+/*---- Business calendars (fb_calendar.c) ----*/
+
+/*
+ * When an SLA clock runs: working hours per weekday in one time zone,
+ * minus holidays, plus make-up working days (调休: a Saturday worked with
+ * a weekday's hours), or 24x7.  Hours are local wall-clock hours, so
+ * 09:00-18:00 is 9 hours on a daylight-saving day too, while time between
+ * instants is real time (a 24x7 day in spring is 23 hours).  A calendar
+ * is built with the calls below and then queried; queries do not change
+ * it, so threads may share a finished one.
+ *
+ * The queries look at most FB_CALENDAR_MAX_SPAN (ten years) past their
+ * first instant, and take instants beyond +-2^52 ms (142,000 years) as
+ * those limits: a loop over days must end.
+ */
+struct fb_calendar;
+
+#define FB_CALENDAR_MAX_SPAN	(3660LL * 86400000)
+
+/*
+ * A calendar named 'name' (copied; NULL for "") in the zone 'zone'
+ * (loaded with fb_zone_load(); NULL for "UTC"), with no working time
+ * until fb_calendar_hours() gives some.  Returns a new calendar for
+ * fb_calendar_free(), or NULL with 'err' set.
+ */
+struct fb_calendar *fb_calendar_create(const char *name, const char *zone,
+    struct fb_error *err);
+
+/*
+ * The calendar "24x7" in UTC, on which the clock always runs (it may
+ * still be given holidays, which are then UTC days).  Returns a new
+ * calendar, or NULL when out of memory.
+ */
+struct fb_calendar *fb_calendar_always(void);
+
+void fb_calendar_free(struct fb_calendar *cal);
+
+/* Both borrowed from 'cal'. */
+const char *fb_calendar_name(const struct fb_calendar *cal);
+const struct fb_zone *fb_calendar_zone(const struct fb_calendar *cal);
+
+/*
+ * Sets the working hours of the weekdays 'days' ("mon-fri", "sat",
+ * "mon,wed,fri", "fri-mon", "mon-sun"; full names too), replacing what
+ * they had, to 'hours': up to 16 local intervals separated by blanks or
+ * commas ("09:00-12:00 13:30-18:00", "24:00" allowed as an end), or
+ * "closed".  An interval that ends at or before its start crosses
+ * midnight ("22:00-06:00") and belongs to the day it starts: it does not
+ * run when that day is a holiday, and does run into the morning of one.
+ * The intervals of a day may not overlap.  On the nights the clocks
+ * change, a bound in the skipped hour is the instant of the jump (so
+ * "02:30-03:15" is the 15 minutes from 03:00), and one in the repeated
+ * hour is its first pass.  Returns 0, or -1 with 'err'.
+ */
+int fb_calendar_hours(struct fb_calendar *cal, const char *days,
+    const char *hours, struct fb_error *err);
+
+/*
+ * Makes the local days 'from' to 'to' ("2026-10-01", "2026-10-07", both
+ * included; 'to' NULL for one day; at most 366 days) holidays, reported
+ * by fb_calendar_excluded() as "holiday NAME" ("holiday" when 'name' is
+ * NULL or "").  A day made a holiday twice keeps its first name.
+ * Returns 0, or -1 with 'err' set.
+ */
+int fb_calendar_holiday(struct fb_calendar *cal, const char *from,
+    const char *to, const char *name, struct fb_error *err);
+
+/*
+ * Makes 'date' ("2026-10-10") a make-up working day with the hours of the
+ * weekday 'as' ("mon", ...; NULL for Monday), whatever its own weekday,
+ * and even when it is also a holiday.  Returns 0, or -1 with 'err' set.
+ */
+int fb_calendar_workday(struct fb_calendar *cal, const char *date,
+    const char *as, struct fb_error *err);
+
+/*
+ * Adds the days of the iCalendar file 'path' (RFC 5545, folded lines
+ * unfolded): each VEVENT covers the dates from DTSTART to DTEND
+ * (exclusive), or DURATION ("P3D", "P1W"), or one day.  An event
+ * whose SUMMARY contains "补班" or "调休上班", or whose CATEGORIES
+ * list WORKDAY, makes make-up working days with Monday's hours; any
+ * other makes holidays named by its SUMMARY.  A DTSTART with a time
+ * ("20261001T000000", with or without TZID or Z) is read as that date,
+ * and a DTEND with a time after midnight includes its date.  Cancelled
+ * events are skipped; RRULE and RDATE are refused, since one occurrence
+ * would count for all.  The whole file is checked before the calendar
+ * changes.  Returns 0, or -1 with 'err' naming FILE:LINE.
+ */
+int fb_calendar_ics(struct fb_calendar *cal, const char *path,
+    struct fb_error *err);
+
+/*
+ * The working time in [a, b), in ms: 0 when b <= a.  Of a span longer
+ * than FB_CALENDAR_MAX_SPAN only the first FB_CALENDAR_MAX_SPAN counts.
+ */
+int64_t fb_calendar_elapsed(const struct fb_calendar *cal, fb_time_t a,
+    fb_time_t b);
+
+/*
+ * The earliest instant t with fb_calendar_elapsed(cal, start, t) == ms:
+ * when 'start' is outside working hours the count begins at the next
+ * opening, and a target that ends with a day's hours is due at their
+ * close (Friday 18:00), not at the next opening.  Returns 'start' when
+ * ms <= 0, and FB_TIME_MAX when t would be more than FB_CALENDAR_MAX_SPAN
+ * after 'start' (a calendar with no working time) or 'start' is beyond
+ * +-2^52 ms.
+ */
+fb_time_t fb_calendar_add(const struct fb_calendar *cal, fb_time_t start,
+    int64_t ms);
+
+/*
+ * Calls 'fn', in order, with each maximal span of [a, b) that is not
+ * working time and why: "holiday NAME", "weekend" (a day with no hours)
+ * or "outside working hours".  A span is cut where its reason changes,
+ * so a weekend is one span and the evenings either side are two more.
+ * 'why' is borrowed from 'cal'.  The spans add up to (b - a) -
+ * fb_calendar_elapsed(cal, a, b), capped the same way.  Returns 0, or the
+ * first nonzero value 'fn' returns, which stops the calls.
+ */
+int fb_calendar_excluded(const struct fb_calendar *cal, fb_time_t a,
+    fb_time_t b, int (*fn)(void *arg, fb_time_t from, fb_time_t to,
+    const char *why), void *arg);
 
 #endif /* FB_H */

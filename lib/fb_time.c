@@ -19,9 +19,9 @@ static fb_time_t fixed_now;
 static int have_fixed_now;
 static char tz_name[128] = "UTC";
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+/* H. Hinnant's algorithms, in days so that no year overflows. */
+int64_t
+fb_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -33,8 +33,8 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void
+fb_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -54,7 +54,7 @@ fb_time_t
 fb_time_from_civil(long year, int mon, int day, int hour, int min, int sec,
     int ms)
 {
-	int64_t days = days_from_civil(year, mon, day);
+	int64_t days = fb_days_from_civil(year, mon, day);
 
 	return ((days * 86400 + hour * 3600 + min * 60 + sec) * 1000) + ms;
 }
@@ -409,7 +409,7 @@ split(fb_time_t t, int64_t *y, int *mo, int *d, int *h, int *mi, int *s,
 		rem += 86400;
 		days--;
 	}
-	civil_from_days(days, y, mo, d);
+	fb_civil_from_days(days, y, mo, d);
 	*h = (int)(rem / 3600);
 	*mi = (int)(rem / 60 % 60);
 	*s = (int)(rem % 60);
@@ -968,7 +968,7 @@ loose_number(const char *s, fb_time_t *t)
 		day += ms / 86400000;
 		ms %= 86400000;
 		memset(&c, 0, sizeof(c));
-		civil_from_days(day, &y, &c.mon, &c.day);
+		fb_civil_from_days(day, &y, &c.mon, &c.day);
 		c.year = (int)y;
 		c.hour = (int)(ms / 3600000);
 		c.min = (int)(ms / 60000 % 60);

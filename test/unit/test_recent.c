@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fb.h"
+#include "rng.h"
 #include "tap.h"
 
 /* What the tests keep in a payload. */
@@ -19,18 +20,6 @@ struct pay {
 	uint64_t key;
 	unsigned char fill[13];	/* odd-sized, written in full */
 };
-
-/* xorshift64*, so every run does the same */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t
-rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
 
 /*
  * The inverse of fb_recent.c's mix(), so that keys can be made whose
