@@ -1151,4 +1151,198 @@ int fb_calendar_excluded(const struct fb_calendar *cal, fb_time_t a,
     fb_time_t b, int (*fn)(void *arg, fb_time_t from, fb_time_t to,
     const char *why), void *arg);
 
+/*---- SLA policies and clocks (fb_sla.c) ----*/
+
+/*
+ * A policy file (share/fb/sla.conf), line by line, words split by
+ * fb_words_split() and '#' starting a comment:
+ *
+ *   calendar NAME [ZONE]         a calendar (IANA ZONE, default UTC)
+ *     hours DAYS INTERVALS...    fb_calendar_hours()
+ *     holiday FROM [TO] [NAME]   fb_calendar_holiday()
+ *     workday DATE [WEEKDAY]     fb_calendar_workday()
+ *     ics FILE                   fb_calendar_ics(), FILE relative to the
+ *                                policy file's directory
+ *   policy NAME                  a policy; tried in file order
+ *     when FIELD VALUE...        FIELD (priority, channel, category,
+ *                                province, tier, queue) equals one of the
+ *                                VALUEs; every `when` must hold
+ *     first-response DURATION    targets: fb_duration_parse(), > 0
+ *     next-response DURATION
+ *     resolution DURATION
+ *     update-after DURATION      a customer update is due when open this
+ *                                long (wall-clock)
+ *     time business|calendar     count the calendar's working time, or
+ *                                wall-clock time (the default, unless
+ *                                the policy names a calendar)
+ *     calendar NAME              default the built-in 24x7 "always"
+ *     at-risk PERCENT%           default 20%
+ *
+ * A calendar with no `hours` runs all week.  Calendars are defined before
+ * the policies that name them: inside a policy `calendar` names one.  A
+ * policy with no `when` matches everything; each policy sets at least one
+ * of first-response, next-response and resolution, and each setting but
+ * `when` at most once.
+ */
+struct fb_sla;
+struct fb_sla_policy;
+
+/*
+ * Loads the policy file 'path'.  Returns a new object for fb_sla_free(),
+ * or NULL with 'err' set to "FILE:LINE: message" (and err->line): an
+ * unknown keyword, a line outside a block, an unknown calendar, a
+ * duplicate calendar or policy name or setting, a bad duration or
+ * percentage, a calendar error, a policy with no target, a file with no
+ * policy.  An unreadable file gives the reader's message.
+ */
+struct fb_sla *fb_sla_load(const char *path, struct fb_error *err);
+void fb_sla_free(struct fb_sla *s);
+
+/* What policies match on; NULL when the item lacks it (`when` on it fails). */
+struct fb_sla_keys {
+	const char *priority, *channel, *category, *province, *tier, *queue;
+};
+
+/*
+ * The first policy whose `when` lines all hold for 'k' (values compared
+ * exactly), or NULL when none does.  Borrowed from 's'.
+ */
+const struct fb_sla_policy *fb_sla_match(const struct fb_sla *s,
+    const struct fb_sla_keys *k);
+
+/* The policy's name, borrowed. */
+const char *fb_sla_policy_name(const struct fb_sla_policy *p);
+
+/*
+ * The calendar whose working time the policy counts (borrowed), or NULL
+ * when it counts wall-clock time; for explaining excluded time with
+ * fb_calendar_excluded().
+ */
+const struct fb_calendar *fb_sla_policy_calendar(
+    const struct fb_sla_policy *p);
+
+/* The lifecycle events of an item, named as in DESIGN.md 2. */
+enum fb_sla_event {
+	FB_SLA_ASSIGNED,	/* "assigned" */
+	FB_SLA_FIRST_RESPONSE,	/* "first_response" */
+	FB_SLA_RESPONSE,	/* "response": a later agent answer */
+	FB_SLA_CUSTOMER_REPLY,	/* "customer_reply" */
+	FB_SLA_PENDING,		/* "pending": waiting on the customer */
+	FB_SLA_RESUMED,		/* "resumed" */
+	FB_SLA_RESOLVED,	/* "resolved" */
+	FB_SLA_REOPENED,	/* "reopened" */
+	FB_SLA_CLOSED,		/* "closed" */
+	FB_SLA_CSAT		/* "csat" */
+};
+
+/* Sets '*ev' from its name; returns 0, or -1 when unknown. */
+int fb_sla_event_parse(const char *name, enum fb_sla_event *ev);
+
+/* The name of 'ev' ("first_response"), or "unknown". */
+const char *fb_sla_event_name(enum fb_sla_event ev);
+
+struct fb_sla_ev {
+	fb_time_t ts;
+	enum fb_sla_event kind;
+};
+
+/* Ordered by severity: an item's state is the greatest of its clocks'. */
+enum fb_sla_state {
+	FB_SLA_NONE,		/* no target, or no cycle of it yet */
+	FB_SLA_MET,		/* stopped by its due time */
+	FB_SLA_OK,		/* running, more than at-risk% left */
+	FB_SLA_AT_RISK,		/* running, little left or due soon */
+	FB_SLA_BREACHED		/* stopped late, or running past due */
+};
+
+/* "none", "met", "ok", "at_risk", "breached". */
+const char *fb_sla_state_name(int state);
+
+/* One clock: its latest cycle, as of 'now'. */
+struct fb_sla_target {
+	int present;		/* the policy sets this target */
+	int state;		/* enum fb_sla_state */
+	fb_time_t due;		/* FB_TIME_MAX when never (or no cycle) */
+	fb_time_t stopped;	/* when stopped, else FB_TIME_MIN */
+	int64_t elapsed;	/* counted time (ms) */
+	int64_t target;		/* ms */
+	int cycles, late;	/* cycles started, those breached */
+};
+
+enum fb_sla_span_what {
+	FB_SLA_RUNNING,		/* open, not pending: clocks count */
+	FB_SLA_PAUSED,		/* pending */
+	FB_SLA_STOPPED		/* resolved or closed */
+};
+
+struct fb_sla_span {
+	fb_time_t from, to;
+	int what;		/* enum fb_sla_span_what */
+	enum fb_sla_event cause;	/* the event that started it ... */
+	int cause_is_creation;	/* ... unless it started at creation */
+};
+
+struct fb_sla_clock {
+	struct fb_sla_target first_response, next_response, resolution;
+	fb_time_t update_due;	/* FB_TIME_MAX without update-after */
+	int update_state;	/* enum fb_sla_state */
+	int state;		/* the worst of the three targets */
+	int open, pending;	/* as of now */
+	unsigned ignored;	/* duplicates and events out of place */
+	struct fb_sla_span *spans;	/* in order; the last ends at now */
+	size_t nspans, spans_cap;	/* owned: fb_sla_clock_release() */
+};
+
+/*
+ * Works out the clocks of an item created at 'created' under 'p' from its
+ * events 'ev' (any order; a sorted copy is used: by time, then by kind in the
+ * order of enum fb_sla_event, so equal times give one result whatever
+ * their order),
+ * as of 'now', into 'out' (set up with fb_sla_clock_init(); its span
+ * buffer is reused).  'within' (ms, >= 0) makes a clock due that soon
+ * at_risk.  Returns 0, or -1 with 'err' set (out of memory, an event kind
+ * out of range).
+ *
+ * Clocks run while the item is open and not pending, counting wall-clock
+ * ms or, with `time business`, fb_calendar_elapsed() on the policy's
+ * calendar.  PENDING pauses them; RESUMED or CUSTOMER_REPLY resumes them.
+ *
+ *  - First response runs from creation to the first FIRST_RESPONSE or
+ *    RESPONSE.
+ *  - Next response: a CUSTOMER_REPLY after the first response, while
+ *    open and none is waiting, starts a cycle that the next RESPONSE or
+ *    FIRST_RESPONSE ends; further replies join the waiting cycle.
+ *  - Resolution runs from creation to RESOLVED or CLOSED; REOPENED
+ *    starts a new cycle with the full target.  The cycles counted and the
+ *    late ones include the current cycle.
+ *  - RESOLVED or CLOSED stops every running clock, a first response not
+ *    yet given and a waiting next response included (they are then met or
+ *    breached by the time they had).
+ *  - A clock's due time is the instant its counted time reaches the
+ *    target: past instants exactly, future ones as if it ran on from now
+ *    (a paused clock from now, a stopped one from its stop).  It is
+ *    breached when it stopped, or still runs, after that instant; met
+ *    when it stopped at or before it; at_risk when running with at most
+ *    at-risk% of the target left or due within 'within'; else ok.
+ *  - Update due: created + update-after, wall-clock.  Met by a RESPONSE
+ *    or FIRST_RESPONSE at or after that instant, or when the item is not
+ *    open as of now; breached when open past it; at_risk and ok as above.
+ *    It is not part of 'state'.
+ *  - Events before creation count as at creation; events after 'now'
+ *    are left out and not counted anywhere (a 'now' before creation is
+ *    taken as creation).  Events of one instant apply in the order given.
+ *  - These change nothing and are counted in 'ignored': a repeated event
+ *    (same kind and time), PENDING while pending or not open, RESUMED
+ *    while not pending, RESOLVED when not open, CLOSED when closed,
+ *    REOPENED while open, a FIRST_RESPONSE that answers nothing.  A
+ *    RESPONSE that answers no reply is a proactive update: not counted.
+ *    ASSIGNED and CSAT change no clock.
+ */
+int fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
+    const struct fb_sla_ev *ev, size_t n, fb_time_t now, int64_t within,
+    struct fb_sla_clock *out, struct fb_error *err);
+
+void fb_sla_clock_init(struct fb_sla_clock *c);
+void fb_sla_clock_release(struct fb_sla_clock *c);
+
 #endif /* FB_H */
