@@ -269,41 +269,59 @@ edit_for(struct fb_rec *rec, const struct fb_member *m)
 	return NULL;
 }
 
-/* Builds the record with its edits in 'b'. */
+/*
+ * Builds the record with its edits in 'b', keeping every byte between
+ * the members it does not touch (spaces after commas, before the closing
+ * brace) as the line had them.
+ */
 static int
 splice(struct fb_rec *rec, struct fb_buf *b)
 {
+	const char *line = rec->line, *end = rec->line + rec->len;
+	const char *open, *prev, *close;
 	int first = 1;
 	size_t k;
 
 	for (k = 0; k < rec->nedits; k++)
 		rec->edits[k].done = 0;
 	b->len = 0;
-	fb_buf_addc(b, '{');
+	for (open = line; open < end && *open != '{'; open++)
+		;
+	for (close = end; close > open && close[-1] != '}'; close--)
+		;
+	if (open == end || close == open)
+		return -1;	/* fb_rec_parse() made sure of both */
+	close--;
+	fb_buf_add(b, line, (size_t)(open + 1 - line));
+	prev = open + 1;
 	for (k = 0; k < rec->nmembers; k++) {
 		const struct fb_member *m = &rec->members[k];
 		struct fb_rec_edit *e = edit_for(rec, m);
-		const char *from = m->key.p - 1;
+		const char *from = m->key.p - 1, *gap = prev;
 
+		prev = m->val.p + m->val.len;
+		/*
+		 * Only the last occurrence of a repeated key is the value
+		 * readers see; it takes the new value and the others go, so
+		 * the field is never duplicated.
+		 */
+		if (e != NULL && (e->json == NULL ||
+		    top_member(rec, e->key, strlen(e->key)) != m))
+			continue;
+		/* the separator before it: its comma only when one came before */
+		if (first) {
+			const char *c = memchr(gap, ',', (size_t)(from - gap));
+
+			if (c != NULL)
+				gap = c + 1;
+		}
+		fb_buf_add(b, gap, (size_t)(from - gap));
 		if (e != NULL) {
-			/*
-			 * Only the last occurrence of a repeated key is the
-			 * value readers see; it takes the new value and the
-			 * others go, so the field is never duplicated.
-			 */
-			if (e->json == NULL || top_member(rec, e->key,
-			    strlen(e->key)) != m)
-				continue;
 			e->done = 1;
-			if (!first)
-				fb_buf_addc(b, ',');
 			put_key(b, e->key);
 			fb_buf_add(b, e->json, e->jlen);
-		} else {
-			if (!first)
-				fb_buf_addc(b, ',');
-			fb_buf_add(b, from, (size_t)(m->val.p + m->val.len - from));
-		}
+		} else
+			fb_buf_add(b, from, (size_t)(prev - from));
 		first = 0;
 	}
 	for (k = 0; k < rec->nedits; k++) {
@@ -317,7 +335,10 @@ splice(struct fb_rec *rec, struct fb_buf *b)
 		fb_buf_add(b, e->json, e->jlen);
 		first = 0;
 	}
-	fb_buf_addc(b, '}');
+	/* what followed the last member: blanks, the brace, trailing blanks */
+	if (prev < close && first)
+		prev = close;
+	fb_buf_add(b, prev, (size_t)(end - prev));
 	return b->err ? -1 : 0;
 }
 

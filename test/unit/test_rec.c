@@ -285,6 +285,23 @@ test_set(void)
 	written_is(&rec, 0, " {\"a\" : 1 , \"b\":2} \n",
 	    "a record without edits is written exactly as read");
 
+	/* the bytes between untouched members are kept too */
+	parse(&rec, "{ \"a\" : 1 ,  \"b\" :2 , \"c\":3 }  ", &err);
+	fb_rec_set_new(&rec, "b", json_integer(9));
+	written_is(&rec, 0, "{ \"a\" : 1 ,  \"b\":9 , \"c\":3 }  \n",
+	    "an edit keeps the blanks around the members it does not own");
+	parse(&rec, "{ \"a\" : 1 ,  \"b\" :2 }", &err);
+	fb_rec_set_new(&rec, "z", json_true());
+	written_is(&rec, 0, "{ \"a\" : 1 ,  \"b\" :2,\"z\":true }\n",
+	    "a new field goes before the closing blanks and brace");
+	parse(&rec, "{ \"gone\" : 0 ,  \"keep\" : 1 }", &err);
+	fb_rec_del(&rec, "gone");
+	written_is(&rec, 0, "{  \"keep\" : 1 }\n",
+	    "deleting the first member takes its comma, not the next blanks");
+	parse(&rec, "{ }", &err);
+	fb_rec_set_new(&rec, "z", json_integer(1));
+	written_is(&rec, 0, "{\"z\":1 }\n", "a field added to an empty object");
+
 	fb_rec_release(&rec);
 }
 
