@@ -221,18 +221,11 @@ struct decision {
 
 /*---- Agents ----*/
 
-/* A shift: minutes of the day, on the days of 'days' (bit = tm_wday). */
-struct interval {
-	unsigned char days;
-	unsigned short start, end;	/* end < start: past midnight */
-};
-
 struct agent {
 	char *id;
 	long capacity;		/* 0: no limit */
 	long load;
-	struct interval *shift;	/* none: always on shift */
-	size_t nshift;
+	struct fb_calendar *shift;	/* NULL: always on shift */
 	char *hours;		/* as written, for --explain */
 };
 
@@ -913,146 +906,58 @@ release_rules(struct ruleset *rs)
 
 /*---- Agents ----*/
 
-/* The day 'mon' .. 'sun' at 's', any case (a spreadsheet's "Mon"), or 0. */
-static int
-day_at(const char *s)
-{
-	char name[4];
-	int i;
-
-	for (i = 0; i < 3; i++)
-		name[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-	name[3] = '\0';
-	return day_number(name);
-}
-
-/* "mon", "mon-fri", "fri-mon": a set of tm_wday bits, or 0. */
-static unsigned
-parse_days(const char *s, size_t n)
-{
-	int from, to, d;
-	unsigned days = 0;
-
-	if (n == 3)
-		return (d = day_at(s)) ? 1u << (d % 7) : 0;
-	if (n != 7 || s[3] != '-')
-		return 0;
-	if ((from = day_at(s)) == 0 || (to = day_at(s + 4)) == 0)
-		return 0;
-	for (d = from; ; d = d % 7 + 1) {
-		days |= 1u << (d % 7);
-		if (d == to)
-			break;
-	}
-	return days;
-}
-
-/* "9:00", "18:30", "24:00" (an end only): minutes, or -1. */
-static int
-parse_clock(const char *s, size_t n, int end)
-{
-	int h, m;
-
-	if (n == 4 && is_digit((unsigned char)s[0]) && s[1] == ':')
-		h = s[0] - '0';
-	else if (n == 5 && is_digit((unsigned char)s[0]) &&
-	    is_digit((unsigned char)s[1]) && s[2] == ':')
-		h = (s[0] - '0') * 10 + (s[1] - '0');
-	else
-		return -1;
-	s += n - 2;
-	if (!is_digit((unsigned char)s[0]) || !is_digit((unsigned char)s[1]))
-		return -1;
-	m = (s[0] - '0') * 10 + (s[1] - '0');
-	if (m > 59 || h > 24 || (h == 24 && (m != 0 || !end)))
-		return -1;
-	return h * 60 + m;
-}
-
 /*
- * Hours on shift: "09:00-18:00", "09:00-12:00 13:30-18:00",
- * "mon-fri 09:00-18:00; sat 10:00-16:00", "22:00-06:00" (past
- * midnight: the night belongs to the day it starts).  Returns 0, or -1.
+ * An agent's shifts as a calendar in --tz: "mon-fri 09:00-18:00; sat
+ * 10:00-16:00", each part days (all week when left out) and intervals;
+ * "22:00-06:00" runs past midnight.  Day names in any case, as a
+ * spreadsheet writes them.
  */
 static int
-parse_hours(struct agent *a, const char *s)
+parse_hours(struct agent *a, const char *s, struct fb_error *err)
 {
-	size_t cap = 1, k;
-	const char *p;
+	char *copy = xstrdup(s), *part, *save = NULL, *p;
+	int rc = 0;
 
-	for (p = s; *p != '\0'; p++)
-		if (*p == '-' || *p == ';')
-			cap++;
-	a->shift = xcalloc(cap, sizeof(*a->shift));
-	p = s;
-	while (*p != '\0') {
-		unsigned days = 0;
-		size_t first = a->nshift;
-
-		/* one group: days, then intervals, up to ';' */
-		while (*p != '\0' && *p != ';') {
-			size_t n = strcspn(p, " \t,;");
-			const char *dash;
-			int from, to;
-
-			if (n == 0) {
-				p++;
-				continue;
-			}
-			if (!is_digit((unsigned char)*p)) {
-				unsigned d = parse_days(p, n);
-
-				if (d == 0 || a->nshift > first)
-					return -1;
-				days |= d;
-				p += n;
-				continue;
-			}
-			if ((dash = memchr(p, '-', n)) == NULL)
-				return -1;
-			from = parse_clock(p, (size_t)(dash - p), 0);
-			to = parse_clock(dash + 1, n - (size_t)(dash - p) - 1,
-			    1);
-			if (from < 0 || to < 0 || from == to)
-				return -1;
-			if (a->nshift == cap)
-				return -1;
-			a->shift[a->nshift].start = (unsigned short)from;
-			a->shift[a->nshift].end = (unsigned short)to;
-			a->nshift++;
-			p += n;
-		}
-		if (a->nshift == first)
-			return -1;
-		for (k = first; k < a->nshift; k++)
-			a->shift[k].days = (unsigned char)(days ? days : 0x7F);
-		if (*p == ';')
-			p++;
+	for (p = copy; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	if ((a->shift = fb_calendar_create(a->id, fb_tz_get(), err)) == NULL) {
+		free(copy);
+		return -1;
 	}
-	return 0;
+	for (part = strtok_r(copy, ";", &save); part != NULL && rc == 0;
+	    part = strtok_r(NULL, ";", &save)) {
+		char days[128] = "";
+		size_t n;
+
+		/* the day words first ("mon-fri", "sat sun"), then intervals */
+		for (;;) {
+			part += strspn(part, " \t,");
+			if (*part == '\0' || (*part >= '0' && *part <= '9'))
+				break;
+			n = strcspn(part, " \t,");
+			if (strlen(days) + n + 2 > sizeof(days)) {
+				rc = fb_error_set(err, "too many days");
+				break;
+			}
+			if (days[0] != '\0')
+				strcat(days, ",");
+			strncat(days, part, n);
+			part += n;
+		}
+		if (rc == 0 && (days[0] != '\0' || *part != '\0'))
+			rc = fb_calendar_hours(a->shift, days[0] ? days :
+			    "mon-sun", part, err);
+	}
+	free(copy);
+	return rc;
 }
 
+/* Whether the agent works at 't'. */
 static int
-on_shift(const struct agent *a, const struct tm *tm)
+on_shift(const struct agent *a, fb_time_t t)
 {
-	int m = tm->tm_hour * 60 + tm->tm_min, w = tm->tm_wday;
-	int yesterday = (w + 6) % 7;
-	size_t i;
-
-	if (a->nshift == 0)
-		return 1;
-	for (i = 0; i < a->nshift; i++) {
-		const struct interval *iv = &a->shift[i];
-
-		if (iv->start < iv->end) {
-			if ((iv->days & 1u << w) && m >= iv->start &&
-			    m < iv->end)
-				return 1;
-		} else if (((iv->days & 1u << w) && m >= iv->start) ||
-		    ((iv->days & 1u << yesterday) && m < iv->end))
-			return 1;
-	}
-	return 0;
+	return a->shift == NULL || fb_calendar_elapsed(a->shift, t, t + 1) == 1;
 }
 
 static struct skill *
@@ -1203,11 +1108,14 @@ add_agent(json_t *row, const struct fb_pos *pos, void *arg,
 			    "must be text such as 'mon-fri 09:00-18:00'",
 			    pos->file, pos->line, a->id);
 		a->hours = xstrdup(json_string_value(v));
-		if (parse_hours(a, a->hours) < 0)
+		if (parse_hours(a, a->hours, err) < 0) {
+			char why[sizeof(err->msg)];
+
+			memcpy(why, err->msg, sizeof(why));
 			return fb_error_set(err, "%s:%lu: agent '%s': bad "
-			    "hours '%s' (e.g. 'mon-fri 09:00-18:00; sat "
-			    "10:00-16:00', '22:00-06:00')", pos->file,
-			    pos->line, a->id, a->hours);
+			    "hours '%s': %s", pos->file, pos->line, a->id,
+			    a->hours, why);
+		}
 	}
 	return 0;
 }
@@ -1219,7 +1127,7 @@ release_crew(struct crew *c)
 
 	for (i = 0; i < c->n; i++) {
 		free(c->agents[i].id);
-		free(c->agents[i].shift);
+		fb_calendar_free(c->agents[i].shift);
 		free(c->agents[i].hours);
 	}
 	free(c->agents);
@@ -1884,7 +1792,7 @@ assign(struct router *r, const char *skill, size_t len, struct fb_buf *ex)
 		for (i = 0; i < sk->n; i++) {
 			struct agent *a = &c->agents[sk->agents[i]];
 
-			if (!have_now || !on_shift(a, &r->now_tm) ||
+			if (!have_now || !on_shift(a, fb_time_now()) ||
 			    (a->capacity && a->load >= a->capacity))
 				continue;
 			if (best == NULL || less_loaded(a, best))
@@ -1915,7 +1823,7 @@ assign(struct router *r, const char *skill, size_t len, struct fb_buf *ex)
 					fb_buf_printf(ex, "%ld", a->capacity);
 				else
 					fb_buf_adds(ex, "no limit");
-				if (!have_now || !on_shift(a, &r->now_tm))
+				if (!have_now || !on_shift(a, fb_time_now()))
 					fb_buf_printf(ex, " off shift (%s)",
 					    a->hours != NULL ? a->hours :
 					    "no time known");

@@ -968,3 +968,15 @@ man_setup() {
 	assert_output ""
 	[[ $stderr == *"--format goes with --coverage"* ]] || fail "$stderr"
 }
+
+@test "agents' hours: days in any case and separated by blanks, as spreadsheets write them" {
+	printf 'id,skills,hours\nwe,x,Sat Sun 10:00-12:00\nwd,x,MON-FRI 09:00-18:00\n' > ag.csv
+	printf 'rule a\n\tqueue x\n' > r.conf
+	run -0 --separate-stderr fb-route -r r.conf --agents ag.csv --tz Asia/Shanghai --now '2026-11-22 11:00' <<< '{"id":"s"}'
+	assert_equal "$(jq -r .route.agent <<< "$output")" we
+	run -0 --separate-stderr fb-route -r r.conf --agents ag.csv --tz Asia/Shanghai --now '2026-11-23 11:00' <<< '{"id":"m"}'
+	assert_equal "$(jq -r .route.agent <<< "$output")" wd
+	printf 'id,skills,hours\nbad,x,Mon-Fri 9-18\n' > bad.csv
+	run -2 --separate-stderr fb-route -r r.conf --agents bad.csv <<< '{}'
+	[[ $stderr == "fb-route: bad.csv:2: agent 'bad': bad hours 'Mon-Fri 9-18': "* ]] || fail "$stderr"
+}
