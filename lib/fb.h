@@ -996,10 +996,11 @@ struct fb_civil {
  * $TZDIR or /usr/share/zoneinfo: TZif versions 1 to 4, the 64-bit data
  * when present, and the POSIX TZ rule of the footer for the times after
  * the last transition the file lists (2037 or earlier).  "UTC" and "Z"
- * need no file.  As with TZ, a leading ':' is dropped and a name no file
- * has may be a POSIX TZ string itself ("CST-8", "EST5EDT,M3.2.0,M11.1.0").
- * Returns a new zone for fb_zone_free(), or NULL with 'err' set: "unknown
- * time zone 'X'" (also for a name that starts with '/' or holds ".."),
+ * need no file.  As with TZ, a leading ':' is dropped, ":/path" and
+ * "/etc/localtime" name a zone file itself, and a name no file has may be
+ * a POSIX TZ string itself ("CST-8", "EST5EDT,M3.2.0,M11.1.0").  Returns
+ * a new zone for fb_zone_free(), or NULL with 'err' set: "unknown time
+ * zone 'X'" (also for another name that starts with '/' or holds ".."),
  * an unreadable or invalid file, a zone that counts leap seconds
  * (right/...).
  */

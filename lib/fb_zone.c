@@ -531,11 +531,16 @@ fb_zone_load(const char *name, struct fb_error *err)
 	char path[1024];
 	unsigned char *data;
 	size_t len;
-	int fd, rc;
+	int fd, rc, file = 0;
 
-	if (name != NULL && *name == ':')	/* as TZ allows */
+	/* as TZ allows: ":Asia/Shanghai", and ":/etc/localtime" for a file */
+	if (name != NULL && *name == ':') {
 		name++;
-	if (name == NULL || *name == '\0' || *name == '/' ||
+		file = *name == '/';
+	}
+	if (name != NULL && strcmp(name, "/etc/localtime") == 0)
+		file = 1;
+	if (name == NULL || *name == '\0' || (*name == '/' && !file) ||
 	    strstr(name, "..") != NULL || strlen(name) > ZONE_MAX_NAME) {
 		fb_error_set(err, "unknown time zone '%s'", name ? name : "");
 		return NULL;
@@ -551,7 +556,10 @@ fb_zone_load(const char *name, struct fb_error *err)
 	}
 	if (dir == NULL || *dir == '\0')
 		dir = "/usr/share/zoneinfo";
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (file)
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((fd = open(path, O_RDONLY)) < 0) {
 		/* like TZ itself, a name no file has may be a POSIX rule */
 		if (errno == ENOENT || errno == ENOTDIR) {
