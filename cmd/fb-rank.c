@@ -147,24 +147,12 @@ policy_release(struct policy *p)
 		free(p->similar[i]);
 }
 
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		fb_diex("out of memory");
-	return d;
-}
-
 static void *
 xgrow(void *p, size_t n, size_t size)
 {
 	/* grow by one, doubling the allocation at powers of two */
-	if ((n & (n - 1)) == 0) {
-		if ((p = realloc(p, (n ? n * 2 : 1) * size)) == NULL)
-			fb_diex("out of memory");
-	}
+	if ((n & (n - 1)) == 0)
+		p = fb_xrealloc(p, n ? n * 2 : 1, size);
 	return p;
 }
 
@@ -219,7 +207,7 @@ add_named(struct named_scores *l, const char *path, long line,
 			fb_diex("%s:%ld: %s '%s' given twice", path, line,
 			    w[0], w[1]);
 	l->v = xgrow(l->v, l->n, sizeof(*l->v));
-	l->v[l->n].name = xstrdup(w[1]);
+	l->v[l->n].name = fb_xstrdup(w[1]);
 	l->v[l->n++].score = policy_num(path, line, w[2], 0, 1);
 }
 
@@ -247,7 +235,7 @@ policy_fields(char **dst, size_t *n, const char *path, long line, char **w,
 	for (i = 0; (size_t)i < *n; i++)
 		free(dst[i]);
 	for (i = 1; i < nw; i++)
-		dst[i - 1] = xstrdup(w[i]);
+		dst[i - 1] = fb_xstrdup(w[i]);
 	*n = (size_t)nw - 1;
 }
 
@@ -320,7 +308,7 @@ policy_load(struct policy *p, const char *path)
 				    "score and optionally a priority", path, line);
 			p->sev = xgrow(p->sev, p->nsev, sizeof(*p->sev));
 			s = &p->sev[p->nsev++];
-			s->pattern = xstrdup(w[1]);
+			s->pattern = fb_xstrdup(w[1]);
 			s->score = policy_num(path, line, w[2], 0, 1);
 			s->floor = NO_FLOOR;
 			s->line = line;

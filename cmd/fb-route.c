@@ -279,39 +279,6 @@ struct router {
 
 /*---- Small helpers ----*/
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		fb_diex("out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t n, size_t size)
-{
-	if (n > SIZE_MAX / size || (p = realloc(p, n * size)) == NULL)
-		fb_diex("out of memory");
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xcalloc(n + 1, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
 static void load_fail(const char *file, unsigned long line,
     const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
 
@@ -444,12 +411,12 @@ field_intern(struct router *r, const char *file, unsigned long line,
 			return i;
 	if (r->nfields == r->fields_cap) {
 		r->fields_cap = r->fields_cap ? r->fields_cap * 2 : 16;
-		r->fields = xrealloc(r->fields, r->fields_cap,
+		r->fields = fb_xrealloc(r->fields, r->fields_cap,
 		    sizeof(*r->fields));
 	}
 	f = &r->fields[r->nfields];
 	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(path);
+	f->path = fb_xstrdup(path);
 	f->pseudo = (enum pseudo)ps;
 	if (strcmp(path, "customer.tier") == 0)
 		f->fall = FALL_TIER;
@@ -470,7 +437,7 @@ join_words(char **w, int n)
 
 	for (i = 0; i < n; i++)
 		len += strlen(w[i]) + 1;
-	s = xcalloc(len + 1, 1);
+	s = fb_xcalloc(len + 1, 1);
 	for (i = 0; i < n; i++) {
 		size_t k = strlen(w[i]);
 
@@ -491,7 +458,7 @@ parse_value(struct router *r, const char *file, unsigned long line,
 	char msg[256];
 	int rc;
 
-	cv->text = xstrdup(text);
+	cv->text = fb_xstrdup(text);
 	cv->len = strlen(text);
 	cv->glob = strpbrk(text, "*?[") != NULL;
 	cv->isnum = parse_number(text, &cv->num);
@@ -548,7 +515,7 @@ parse_cond(struct router *r, const char *file, unsigned long line,
 		load_fail(file, line, "extra value '%s': '%s' takes one value",
 		    w[3], w[1]);
 	c->text = join_words(w, n);
-	c->vals = xcalloc((size_t)nvals, sizeof(*c->vals));
+	c->vals = fb_xcalloc((size_t)nvals, sizeof(*c->vals));
 	c->nvals = (size_t)nvals;
 	for (i = 0; i < nvals; i++)
 		parse_value(r, file, line, c, w[i + 2], &c->vals[i]);
@@ -567,12 +534,12 @@ parse_cline(struct router *r, const char *file, unsigned long line,
 			k++;
 	if (rule->nlines == rule->lines_cap) {
 		rule->lines_cap = rule->lines_cap ? rule->lines_cap * 2 : 4;
-		rule->lines = xrealloc(rule->lines, rule->lines_cap,
+		rule->lines = fb_xrealloc(rule->lines, rule->lines_cap,
 		    sizeof(*rule->lines));
 	}
 	cl = &rule->lines[rule->nlines++];
 	cl->unless = unless;
-	cl->conds = xcalloc(k, sizeof(*cl->conds));
+	cl->conds = fb_xcalloc(k, sizeof(*cl->conds));
 	cl->nconds = 0;
 	for (i = 0; i <= n; i++)
 		if (i == n || strcmp(w[i], "or") == 0) {
@@ -593,7 +560,7 @@ parse_tmpl(struct router *r, const char *file, unsigned long line,
 	for (p = s; *p != '\0'; p++)
 		if (*p == '{' || *p == '}')
 			max += 2;
-	t->parts = xcalloc(max, sizeof(*t->parts));
+	t->parts = fb_xcalloc(max, sizeof(*t->parts));
 	p = s;
 	while (*p != '\0') {
 		struct tpart *tp = &t->parts[t->nparts++];
@@ -605,7 +572,7 @@ parse_tmpl(struct router *r, const char *file, unsigned long line,
 			    "without '{'", s);
 		if (*p != '{') {
 			end = p + strcspn(p, "{}");
-			tp->text = xstrndup(p, (size_t)(end - p));
+			tp->text = fb_xstrndup(p, (size_t)(end - p));
 			tp->len = (size_t)(end - p);
 			tp->field = -1;
 			p = end;
@@ -622,11 +589,11 @@ parse_tmpl(struct router *r, const char *file, unsigned long line,
 		if (end == p + 1)
 			load_fail(file, line, "bad placeholder in '%s': no "
 			    "field", s);
-		path = xstrndup(p + 1, (size_t)(end - p - 1));
+		path = fb_xstrndup(p + 1, (size_t)(end - p - 1));
 		tp->field = (long)field_intern(r, file, line, path);
 		free(path);
 		if (bar != NULL) {
-			tp->text = xstrndup(bar + 1, (size_t)(close - bar - 1));
+			tp->text = fb_xstrndup(bar + 1, (size_t)(close - bar - 1));
 			tp->len = (size_t)(close - bar - 1);
 			tp->has_default = 1;
 		}
@@ -798,11 +765,11 @@ new_rule(struct ruleset *rs, const char *file, unsigned long line,
 			    "on line %lu)", w[1], rs->rules[i].line);
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 16;
-		rs->rules = xrealloc(rs->rules, rs->cap, sizeof(*rs->rules));
+		rs->rules = fb_xrealloc(rs->rules, rs->cap, sizeof(*rs->rules));
 	}
 	rule = &rs->rules[rs->n++];
 	memset(rule, 0, sizeof(*rule));
-	rule->name = xstrdup(w[1]);
+	rule->name = fb_xstrdup(w[1]);
 	rule->line = line;
 	return rule;
 }
@@ -915,7 +882,7 @@ release_rules(struct ruleset *rs)
 static int
 parse_hours(struct agent *a, const char *s, struct fb_error *err)
 {
-	char *copy = xstrdup(s), *part, *save = NULL, *p;
+	char *copy = fb_xstrdup(s), *part, *save = NULL, *p;
 	int rc = 0;
 
 	for (p = copy; *p != '\0'; p++)
@@ -981,12 +948,12 @@ skill_add(struct crew *c, const char *name, size_t len)
 		return sk;
 	if (c->nskills == c->skills_cap) {
 		c->skills_cap = c->skills_cap ? c->skills_cap * 2 : 16;
-		c->skills = xrealloc(c->skills, c->skills_cap,
+		c->skills = fb_xrealloc(c->skills, c->skills_cap,
 		    sizeof(*c->skills));
 	}
 	sk = &c->skills[c->nskills++];
 	memset(sk, 0, sizeof(*sk));
-	sk->name = xstrndup(name, len);
+	sk->name = fb_xstrndup(name, len);
 	return sk;
 }
 
@@ -1000,7 +967,7 @@ skill_give(struct crew *c, const char *name, size_t len, size_t agent)
 		return;
 	if (sk->n == sk->cap) {
 		sk->cap = sk->cap ? sk->cap * 2 : 8;
-		sk->agents = xrealloc(sk->agents, sk->cap, sizeof(*sk->agents));
+		sk->agents = fb_xrealloc(sk->agents, sk->cap, sizeof(*sk->agents));
 	}
 	sk->agents[sk->n++] = agent;
 }
@@ -1050,12 +1017,12 @@ add_agent(json_t *row, const struct fb_pos *pos, void *arg,
 			    pos->file, pos->line, id);
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
-		c->agents = xrealloc(c->agents, c->cap, sizeof(*c->agents));
+		c->agents = fb_xrealloc(c->agents, c->cap, sizeof(*c->agents));
 	}
 	idx = c->n;
 	a = &c->agents[c->n++];
 	memset(a, 0, sizeof(*a));
-	a->id = xstrdup(id);
+	a->id = fb_xstrdup(id);
 
 	v = json_object_get(row, "skills");
 	if (json_is_array(v) && json_array_size(v) > 0) {
@@ -1107,7 +1074,7 @@ add_agent(json_t *row, const struct fb_pos *pos, void *arg,
 			return fb_error_set(err, "%s:%lu: agent '%s': hours "
 			    "must be text such as 'mon-fri 09:00-18:00'",
 			    pos->file, pos->line, a->id);
-		a->hours = xstrdup(json_string_value(v));
+		a->hours = fb_xstrdup(json_string_value(v));
 		if (parse_hours(a, a->hours, err) < 0) {
 			char why[sizeof(err->msg)];
 
@@ -2161,7 +2128,7 @@ warn_missed(struct router *r)
 
 	if (c->missed == 0)
 		return;
-	list = xcalloc(c->nskills, sizeof(*list));
+	list = fb_xcalloc(c->nskills, sizeof(*list));
 	for (i = 0; i < c->nskills; i++)
 		if (c->skills[i].missed > 0)
 			list[n++] = &c->skills[i];

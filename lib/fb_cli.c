@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,4 +367,44 @@ fb_cli_finish(int status)
 	}
 	fb_out_release(&fb_stdout);
 	return status;
+}
+
+/*---- Allocation that cannot fail ----*/
+
+void *
+fb_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		fb_diex("out of memory");
+	return p;
+}
+
+void *
+fb_xrealloc(void *p, size_t n, size_t size)
+{
+	size_t bytes;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		fb_diex("out of memory");
+	bytes = n * size;
+	if ((p = realloc(p, bytes > 0 ? bytes : 1)) == NULL)
+		fb_diex("out of memory");
+	return p;
+}
+
+char *
+fb_xstrndup(const char *s, size_t n)
+{
+	char *p = fb_xcalloc(n + 1, 1);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+char *
+fb_xstrdup(const char *s)
+{
+	return fb_xstrndup(s, strlen(s));
 }

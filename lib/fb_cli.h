@@ -129,6 +129,19 @@ fb_time_t fb_parse_time(const char *s, const char *what);
  */
 int fb_cli_finish(int status);
 
+/*---- Allocation that cannot fail ----*/
+
+/*
+ * calloc, realloc (of 'n' elements of 'size', overflow checked) and
+ * strdup that report "out of memory" and exit 2 instead of returning
+ * NULL: for a tool's setup (rule and policy files, tables), where there
+ * is nothing to do but stop.
+ */
+void *fb_xcalloc(size_t n, size_t size);
+void *fb_xrealloc(void *p, size_t n, size_t size);
+char *fb_xstrndup(const char *s, size_t n);
+char *fb_xstrdup(const char *s);
+
 /*---- The record loop ----*/
 
 enum fb_rec_result {
