@@ -276,9 +276,6 @@ policy_load(struct policy *p, const char *path)
 			fb_diex("%s:%ld: line longer than 4096 bytes", path, line);
 		if (fb_utf8_check(ln.data, ln.len) != ln.len)
 			fb_diex("%s:%ld: not valid UTF-8", path, line);
-		/* Notepad starts a UTF-8 file with a BOM */
-		if (line == 1 && strncmp(ln.data, "\xef\xbb\xbf", 3) == 0)
-			memmove(ln.data, ln.data + 3, ln.len - 2);
 		if ((n = fb_words_split(ln.data, w, 64, &err)) < 0)
 			fb_diex("%s:%ld: %s", path, line, err.msg);
 		if (n == 0)

@@ -868,7 +868,8 @@ void fb_store_close(struct fb_store *st);
 /*
  * Splits 'line' in place into words separated by blanks or commas;
  * "double quoted" words keep both and take \" and \\ as escapes, and '#'
- * outside quotes starts a comment.  Stores up to 'max' pointers into
+ * outside quotes starts a comment; a UTF-8 BOM at the start (a file's first
+ * line as Notepad saves it) is skipped.  Stores up to 'max' pointers into
  * 'words'.  Returns the number of words, or -1 with 'err' set (an
  * unterminated quote, more than 'max' words).
  */

@@ -485,8 +485,6 @@ fb_sla_load(const char *path, struct fb_error *err)
 			got = lerr(&ld, "not valid UTF-8");
 			break;
 		}
-		if (ld.line == 1 && strncmp(ln.data, "\xef\xbb\xbf", 3) == 0)
-			memmove(ln.data, ln.data + 3, ln.len - 2);
 		if ((got = load_line(&ld, ln.data)) < 0)
 			break;
 	}

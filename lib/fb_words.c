@@ -13,6 +13,9 @@ fb_words_split(char *line, char **words, int max, struct fb_error *err)
 	char *s = line, *out;
 	int n = 0;
 
+	/* Notepad starts a UTF-8 file with a BOM: no word, for any policy */
+	if (strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
 	for (;;) {
 		while (*s == ' ' || *s == '\t' || *s == ',' || *s == '\r' ||
 		    *s == '\n')

@@ -980,3 +980,9 @@ man_setup() {
 	run -2 --separate-stderr fb-route -r r.conf --agents bad.csv <<< '{}'
 	[[ $stderr == "fb-route: bad.csv:2: agent 'bad': bad hours 'Mon-Fri 9-18': "* ]] || fail "$stderr"
 }
+
+@test "a rule file that starts with a UTF-8 BOM, as Notepad saves it, is read" {
+	printf '\xef\xbb\xbfrule a\n\tqueue x\n' > r.conf
+	run -0 --separate-stderr fb-route -r r.conf <<< '{"id":"b"}'
+	assert_equal "$(jq -r .route.queue <<< "$output")" x
+}

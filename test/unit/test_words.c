@@ -60,6 +60,9 @@ main(void)
 	/* separators */
 	is_str(split("a b c", MAXW), "3:<a>|<b>|<c>", "blanks separate");
 	is_str(split("a,b,c", MAXW), "3:<a>|<b>|<c>", "commas separate");
+	is_str(split("\xef\xbb\xbfweight severity 1", MAXW),
+	    "3:<weight>|<severity>|<1>", "a BOM at the start is no word");
+	is_str(split("\xef\xbb\xbf", MAXW), "0:", "a BOM alone is an empty line");
 	is_str(split("a, b ,c", MAXW), "3:<a>|<b>|<c>",
 	    "a comma with blanks around is one separator");
 	is_str(split("a,,b", MAXW), "2:<a>|<b>",
