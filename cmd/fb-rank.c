@@ -471,6 +471,12 @@ struct item {
 	struct fb_span tags_raw, flags_raw;
 	json_t *table_flags;	/* borrowed from the customer table */
 	int complaint;
+	/* the keys it is remembered by, worked out once (item_keys()) */
+	uint64_t cust_hash;		/* 0 without a customer id */
+	uint64_t group[MAX_KEYS];	/* by each similar-key field */
+	unsigned groups;		/* bit i: group[i] is set */
+	uint64_t words;			/* its first words, when 'has_words' */
+	int has_words;
 };
 
 /* What fb-rank decides, with the parts shown by --explain. */
@@ -562,6 +568,9 @@ read_tags(struct item *it)
 	}
 }
 
+static void item_keys(struct ranker *rk, struct fb_rec *rec,
+    struct item *it);
+
 static void
 read_item(struct ranker *rk, struct fb_rec *rec, struct item *it)
 {
@@ -639,6 +648,7 @@ read_item(struct ranker *rk, struct fb_rec *rec, struct item *it)
 	 */
 	it->complaint = (it->tags & ~benign_tags) != 0 || it->unknown_tags ||
 	    strcmp(it->label, "negative") == 0;
+	item_keys(rk, rec, it);
 }
 
 /* The tag's severity rule: its compiled one, or a pattern for a foreign tag. */
@@ -819,8 +829,8 @@ score_history(struct ranker *rk, const struct item *it, struct verdict *v)
 		if (strcmp(fb_taxonomy_categories[i], it->category) == 0)
 			category = i;
 	order = it->order[0] ? hash_str(it->order, strlen(it->order), 3) : 0;
-	for (e = fb_recent_first(rk->history, hash_str(it->customer,
-	    strlen(it->customer), 1), &cur, &ts); e != NULL &&
+	for (e = fb_recent_first(rk->history, it->cust_hash, &cur, &ts);
+	    e != NULL &&
 	    looked < CHAIN_MAX; e = fb_recent_next(rk->history, &cur, &ts),
 	    looked++) {
 		if (it->id_hash != 0 && e->id_hash == it->id_hash) {
@@ -863,8 +873,7 @@ remember_complaint(struct ranker *rk, const struct item *it)
 
 	if (rk->history == NULL || it->customer[0] == '\0' || !it->has_ts)
 		return;
-	if ((e = fb_recent_add(rk->history, hash_str(it->customer,
-	    strlen(it->customer), 1), it->ts)) == NULL)
+	if ((e = fb_recent_add(rk->history, it->cust_hash, it->ts)) == NULL)
 		fb_diex("out of memory");
 	e->tags = it->tags;
 	e->order = it->order[0] ? hash_str(it->order, strlen(it->order), 3) :
@@ -988,8 +997,6 @@ score_spread(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 {
 	const struct policy *p = &rk->pol;
 	const struct named_score *ns;
-	uint64_t cust = it->customer[0] ? hash_str(it->customer,
-	    strlen(it->customer), 1) : 0;
 	size_t i;
 
 	if ((ns = find_named(&p->channels, it->channel)) != NULL)
@@ -1005,25 +1012,21 @@ score_spread(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 		}
 	/* similar complaints by other customers: distinct ones counted */
 	for (i = 0; it->complaint && it->has_ts && i < p->nsimilar; i++) {
-		uint64_t key;
 		int n;
 
-		if (!group_key(rec, p->similar[i], &key))
+		if (!(it->groups & 1u << i))
 			continue;
-		n = count_others(rk->similar, key, it, cust, p->similar_window);
+		n = count_others(rk->similar, it->group[i], it, it->cust_hash,
+		    p->similar_window);
 		if (n > v->similar) {
 			v->similar = n;
 			v->similar_field = p->similar[i];
 		}
 	}
 	/* the same words posted by others in the last hour: a burst */
-	if (it->has_ts && public_outcry(p, it)) {
-		uint64_t key;
-
-		if (words_key(rk, rec, &key))
-			v->same_words = count_others(rk->similar, key, it, cust,
-			    p->burst_window);
-	}
+	if (it->has_ts && it->has_words)
+		v->same_words = count_others(rk->similar, it->words, it,
+		    it->cust_hash, p->burst_window);
 	v->similar_score = v->similar >= p->similar_full ? 1 :
 	    v->similar / p->similar_full;
 	v->words_score = v->same_words >= p->burst ? 1 :
@@ -1035,28 +1038,43 @@ score_spread(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 }
 
 static void
-remember_similar(struct ranker *rk, struct fb_rec *rec, const struct item *it)
+remember_similar(struct ranker *rk, const struct item *it)
 {
-	const struct policy *p = &rk->pol;
-	uint64_t cust = it->customer[0] ? hash_str(it->customer,
-	    strlen(it->customer), 1) : 0, key;
 	struct similar *e;
 	size_t i;
 
 	if (!it->has_ts)
 		return;
-	for (i = 0; i < p->nsimilar; i++) {
-		if (!group_key(rec, p->similar[i], &key))
+	for (i = 0; i < rk->pol.nsimilar; i++) {
+		if (!(it->groups & 1u << i))
 			continue;
-		if ((e = fb_recent_add(rk->similar, key, it->ts)) == NULL)
+		if ((e = fb_recent_add(rk->similar, it->group[i],
+		    it->ts)) == NULL)
 			fb_diex("out of memory");
-		e->customer = cust;
+		e->customer = it->cust_hash;
 	}
-	if (public_outcry(p, it) && words_key(rk, rec, &key)) {
-		if ((e = fb_recent_add(rk->similar, key, it->ts)) == NULL)
+	if (it->has_words) {
+		if ((e = fb_recent_add(rk->similar, it->words, it->ts)) == NULL)
 			fb_diex("out of memory");
-		e->customer = cust;
+		e->customer = it->cust_hash;
 	}
+}
+
+/* The keys a complaint is remembered and compared by, once per item. */
+static void
+item_keys(struct ranker *rk, struct fb_rec *rec, struct item *it)
+{
+	const struct policy *p = &rk->pol;
+	size_t i;
+
+	it->cust_hash = it->customer[0] ? hash_str(it->customer,
+	    strlen(it->customer), 1) : 0;
+	if (!it->complaint)
+		return;
+	for (i = 0; i < p->nsimilar; i++)
+		if (group_key(rec, p->similar[i], &it->group[i]))
+			it->groups |= 1u << i;
+	it->has_words = public_outcry(p, it) && words_key(rk, rec, &it->words);
 }
 
 static void
@@ -1112,7 +1130,7 @@ judge(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 	if (it->complaint && !seen)
 		remember_complaint(rk, it);
 	if (it->complaint)
-		remember_similar(rk, rec, it);
+		remember_similar(rk, it);
 }
 
 /*---- Output ----*/
@@ -1468,7 +1486,7 @@ on_stored(void *arg, const char *line, size_t len)
 			memset(&v, 0, sizeof(v));
 			if (!score_history(rk, &it, &v))
 				remember_complaint(rk, &it);
-			remember_similar(rk, &rec, &it);
+			remember_similar(rk, &it);
 		}
 	}
 	fb_rec_release(&rec);
