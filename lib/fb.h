@@ -1266,7 +1266,8 @@ struct fb_sla_target {
 	int state;		/* enum fb_sla_state */
 	fb_time_t due;		/* FB_TIME_MAX when never (or no cycle) */
 	fb_time_t stopped;	/* when stopped, else FB_TIME_MIN */
-	int64_t elapsed;	/* counted time (ms) */
+	int64_t elapsed;	/* counted time (ms) of the latest cycle */
+	int64_t total;		/* of all cycles: resolution's, else = elapsed */
 	int64_t target;		/* ms */
 	int cycles, late;	/* cycles started, those breached */
 };
@@ -1284,8 +1285,21 @@ struct fb_sla_span {
 	int cause_is_creation;	/* ... unless it started at creation */
 };
 
+/* What became of one event, for explaining a clock. */
+enum fb_sla_outcome {
+	FB_SLA_APPLIED,		/* changed the state or a clock */
+	FB_SLA_NO_EFFECT,	/* assigned, csat, a proactive response */
+	FB_SLA_DUPLICATE,	/* the same kind at the same instant again */
+	FB_SLA_OUT_OF_PLACE,	/* made no sense then (pending while pending) */
+	FB_SLA_AFTER_NOW	/* later than now: left out */
+};
+
+/* "applied", "no effect", "duplicate", "out of place", "after now". */
+const char *fb_sla_outcome_name(int outcome);
+
 struct fb_sla_clock {
 	struct fb_sla_target first_response, next_response, resolution;
+	fb_time_t first_response_at;	/* the first agent answer, or FB_TIME_MIN */
 	fb_time_t update_due;	/* FB_TIME_MAX without update-after */
 	int update_state;	/* enum fb_sla_state */
 	int state;		/* the worst of the three targets */
@@ -1293,6 +1307,12 @@ struct fb_sla_clock {
 	unsigned ignored;	/* duplicates and events out of place */
 	struct fb_sla_span *spans;	/* in order; the last ends at now */
 	size_t nspans, spans_cap;	/* owned: fb_sla_clock_release() */
+	/*
+	 * When not NULL, the caller's array of one enum fb_sla_outcome per
+	 * event given to fb_sla_clock(), in the caller's order; kept across
+	 * calls like the span buffer.
+	 */
+	unsigned char *outcome;
 };
 
 /*
@@ -1336,9 +1356,11 @@ struct fb_sla_clock {
  *  - These change nothing and are counted in 'ignored': a repeated event
  *    (same kind and time), PENDING while pending or not open, RESUMED
  *    while not pending, RESOLVED when not open, CLOSED when closed,
- *    REOPENED while open, a FIRST_RESPONSE that answers nothing.  A
- *    RESPONSE that answers no reply is a proactive update: not counted.
- *    ASSIGNED and CSAT change no clock.
+ *    REOPENED while open, a FIRST_RESPONSE that answers nothing, and
+ *    after CLOSED every event but CSAT: closing is final, as in most
+ *    helpdesks (a follow-up is a new item).  A RESPONSE that answers no
+ *    reply is a proactive update: not counted.  ASSIGNED and CSAT change
+ *    no clock.
  */
 int fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
     const struct fb_sla_ev *ev, size_t n, fb_time_t now, int64_t within,

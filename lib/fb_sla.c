@@ -590,6 +590,17 @@ fb_sla_event_name(enum fb_sla_event ev)
 }
 
 const char *
+fb_sla_outcome_name(int outcome)
+{
+	static const char *const names[] = {
+		"applied", "no effect", "duplicate", "out of place", "after now"
+	};
+
+	return outcome >= 0 && outcome <= FB_SLA_AFTER_NOW ? names[outcome] :
+	    "unknown";
+}
+
+const char *
 fb_sla_state_name(int state)
 {
 	static const char *const names[] = {
@@ -635,6 +646,8 @@ struct run {
 	fb_time_t last;		/* cycles are counted up to here */
 	struct cycle fr, nr, res;
 	int nr_cycles, nr_late, res_cycles, res_late;
+	fb_time_t first_response_at;	/* FB_TIME_MIN until answered */
+	int64_t res_total;	/* counted time of finished resolution cycles */
 	fb_time_t update_met;	/* first response at or after update_due */
 	fb_time_t update_due;
 	struct fb_sla_clock *out;
@@ -744,16 +757,22 @@ stop_all(struct run *r, fb_time_t t)
 	r->res_late += stop(&r->res, t);
 }
 
-/* Applies one event at 't'; returns 1 when it made no sense, -1 on error. */
+/*
+ * Applies one event at 't'.  Returns its enum fb_sla_outcome, or -1 when
+ * out of memory.
+ */
 static int
 apply(struct run *r, enum fb_sla_event ev, fb_time_t t)
 {
-	int rc = 0;
+	int rc = FB_SLA_APPLIED;
 
+	/* closing is final: only a satisfaction survey comes after it */
+	if (r->closed && ev != FB_SLA_CSAT)
+		return FB_SLA_OUT_OF_PLACE;
 	switch (ev) {
 	case FB_SLA_ASSIGNED:
 	case FB_SLA_CSAT:
-		break;
+		return FB_SLA_NO_EFFECT;
 	case FB_SLA_FIRST_RESPONSE:
 	case FB_SLA_RESPONSE:
 		if (t >= r->update_due && r->update_met == FB_TIME_MIN)
@@ -761,36 +780,45 @@ apply(struct run *r, enum fb_sla_event ev, fb_time_t t)
 		if (!r->answered) {
 			stop(&r->fr, t);
 			r->answered = 1;
+			r->first_response_at = t;
 		} else if (r->nr.active) {
 			r->nr_late += stop(&r->nr, t);
 		} else if (ev == FB_SLA_FIRST_RESPONSE) {
+			/* a second "first" response is a mistake */
+			return FB_SLA_OUT_OF_PLACE;
+		} else {
 			/*
 			 * A later RESPONSE that answers no reply is a proactive
-			 * update (what update-after asks for); a second "first"
-			 * response is a mistake.
+			 * update: what update-after asks for, and no clock's.
 			 */
-			return 1;
+			if (r->first_response_at == FB_TIME_MIN)
+				r->first_response_at = t;
+			return r->update_met == t ? FB_SLA_APPLIED :
+			    FB_SLA_NO_EFFECT;
 		}
 		break;
 	case FB_SLA_CUSTOMER_REPLY:
+		if (!r->open)
+			return FB_SLA_NO_EFFECT;
 		if (r->pending) {
 			r->pending = 0;
-			rc = span(r, t, FB_SLA_RUNNING, ev, 0);
+			if (span(r, t, FB_SLA_RUNNING, ev, 0) < 0)
+				return -1;
 		}
-		if (r->open && r->answered && !r->nr.active) {
+		if (r->answered && !r->nr.active) {
 			start(&r->nr, t);
 			r->nr_cycles++;
 		}
 		break;
 	case FB_SLA_PENDING:
 		if (!r->open || r->pending)
-			return 1;
+			return FB_SLA_OUT_OF_PLACE;
 		r->pending = 1;
 		rc = span(r, t, FB_SLA_PAUSED, ev, 0);
 		break;
 	case FB_SLA_RESUMED:
 		if (!r->pending)
-			return 1;
+			return FB_SLA_OUT_OF_PLACE;
 		r->pending = 0;
 		rc = span(r, t, FB_SLA_RUNNING, ev, 0);
 		break;
@@ -798,9 +826,10 @@ apply(struct run *r, enum fb_sla_event ev, fb_time_t t)
 	case FB_SLA_CLOSED:
 		if (!r->open) {
 			/* closing a resolved item is its normal end */
-			if (ev == FB_SLA_RESOLVED || r->closed)
-				return 1;
+			if (ev == FB_SLA_RESOLVED)
+				return FB_SLA_OUT_OF_PLACE;
 			r->closed = 1;
+			rc = span(r, t, FB_SLA_STOPPED, ev, 0);
 			break;
 		}
 		stop_all(r, t);
@@ -810,15 +839,15 @@ apply(struct run *r, enum fb_sla_event ev, fb_time_t t)
 		break;
 	case FB_SLA_REOPENED:
 		if (r->open)
-			return 1;
+			return FB_SLA_OUT_OF_PLACE;
 		r->open = 1;
-		r->closed = 0;
+		r->res_total = sat_add(r->res_total, r->res.elapsed);
 		start(&r->res, t);
 		r->res_cycles++;
 		rc = span(r, t, FB_SLA_RUNNING, ev, 0);
 		break;
 	}
-	return rc;
+	return rc < 0 ? -1 : FB_SLA_APPLIED;
 }
 
 /* Fills one clock's report from its latest cycle, as of 'now'. */
@@ -902,7 +931,8 @@ fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
     struct fb_sla_clock *out, struct fb_error *err)
 {
 	struct fb_sla_span *keep_spans = out->spans;
-	size_t keep_cap = out->spans_cap, i, j;
+	unsigned char *outcome = out->outcome;
+	size_t keep_cap = out->spans_cap, i;
 	struct sorted *sv = NULL;
 	struct run r;
 	fb_time_t upd_left;
@@ -911,6 +941,7 @@ fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
 	memset(out, 0, sizeof(*out));
 	out->spans = keep_spans;
 	out->spans_cap = keep_cap;
+	out->outcome = outcome;
 	for (i = 0; i < n; i++)
 		if ((int)ev[i].kind < 0 || (int)ev[i].kind >= NEVENTS)
 			return fb_error_set(err, "unknown event kind %d",
@@ -934,28 +965,28 @@ fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
 	r.open = 1;
 	r.last = created;
 	r.update_met = FB_TIME_MIN;
+	r.first_response_at = FB_TIME_MIN;
 	r.update_due = p->update ? sat_add(created, p->update) : FB_TIME_MAX;
 	start(&r.fr, created);
 	start(&r.res, created);
 	r.res_cycles = 1;
 	rc = span(&r, created, FB_SLA_RUNNING, FB_SLA_ASSIGNED, 1);
-	for (i = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n && rc >= 0; i++) {
 		fb_time_t t = sv[i].ts < created ? created : sv[i].ts;
 
-		if (sv[i].ts > now)
-			break;
-		for (j = i; j > 0 && sv[j - 1].ts == sv[i].ts; j--)
-			if (sv[j - 1].kind == sv[i].kind)
-				break;
-		if (j > 0 && sv[j - 1].ts == sv[i].ts) {
-			out->ignored++;		/* a duplicate */
-			continue;
+		if (sv[i].ts > now) {
+			rc = FB_SLA_AFTER_NOW;
+		} else if (i > 0 && sv[i - 1].ts == sv[i].ts &&
+		    sv[i - 1].kind == sv[i].kind) {
+			rc = FB_SLA_DUPLICATE;	/* sorted: repeats are adjacent */
+		} else {
+			advance(&r, t);
+			rc = apply(&r, sv[i].kind, t);
 		}
-		advance(&r, t);
-		if ((rc = apply(&r, sv[i].kind, t)) > 0) {
+		if (rc == FB_SLA_DUPLICATE || rc == FB_SLA_OUT_OF_PLACE)
 			out->ignored++;
-			rc = 0;
-		}
+		if (outcome != NULL && rc >= 0)
+			outcome[sv[i].at] = (unsigned char)rc;
 	}
 	free(sv);
 	if (rc < 0)
@@ -975,6 +1006,10 @@ fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
 	out->next_response.late = r.nr_late + (r.nr.active &&
 	    out->next_response.state == FB_SLA_BREACHED);
 	report(&r, &r.res, p->resolution, now, within, &out->resolution);
+	out->resolution.total = sat_add(r.res_total, out->resolution.elapsed);
+	out->first_response.total = out->first_response.elapsed;
+	out->next_response.total = out->next_response.elapsed;
+	out->first_response_at = r.first_response_at;
 	out->resolution.cycles = r.res_cycles;
 	out->resolution.late = r.res_late + (r.res.active &&
 	    out->resolution.state == FB_SLA_BREACHED);

@@ -971,6 +971,70 @@ test_names(void)
 	is_str(fb_sla_state_name(FB_SLA_AT_RISK), "at_risk", "names: at_risk");
 	is_str(fb_sla_state_name(FB_SLA_BREACHED), "breached",
 	    "names: breached");
+	is_str(fb_sla_outcome_name(FB_SLA_OUT_OF_PLACE), "out of place",
+	    "names: an outcome");
+	is_str(fb_sla_outcome_name(99), "unknown", "names: no such outcome");
+}
+
+/*---- closing is final; what each event did; totals ----*/
+
+static void
+test_outcomes(const struct fb_sla_policy *p)
+{
+	fb_time_t c0 = utc(2026, 11, 20, 10, 0);
+	struct fb_sla_ev ev[] = {
+		{ utc(2026, 11, 20, 10, 20), FB_SLA_ASSIGNED },
+		{ utc(2026, 11, 20, 10, 30), FB_SLA_FIRST_RESPONSE },
+		{ utc(2026, 11, 20, 11, 0), FB_SLA_RESOLVED },
+		{ utc(2026, 11, 20, 12, 0), FB_SLA_REOPENED },
+		{ utc(2026, 11, 20, 12, 0), FB_SLA_REOPENED },
+		{ utc(2026, 11, 20, 15, 0), FB_SLA_RESOLVED },
+		{ utc(2026, 11, 20, 16, 0), FB_SLA_CLOSED },
+		{ utc(2026, 11, 20, 17, 0), FB_SLA_REOPENED },
+		{ utc(2026, 11, 20, 17, 30), FB_SLA_CSAT },
+		{ utc(2026, 11, 20, 18, 0), FB_SLA_PENDING },
+		{ utc(2026, 11, 23, 0, 0), FB_SLA_CUSTOMER_REPLY },
+	};
+	unsigned char oc[11];
+	static const unsigned char want[11] = {
+		FB_SLA_NO_EFFECT, FB_SLA_APPLIED, FB_SLA_APPLIED,
+		FB_SLA_APPLIED, FB_SLA_DUPLICATE, FB_SLA_APPLIED,
+		FB_SLA_APPLIED, FB_SLA_OUT_OF_PLACE, FB_SLA_NO_EFFECT,
+		FB_SLA_OUT_OF_PLACE, FB_SLA_AFTER_NOW
+	};
+	struct fb_sla_clock c;
+	struct fb_error err;
+
+	fb_sla_clock_init(&c);
+	memset(oc, 0xff, sizeof(oc));
+	c.outcome = oc;
+	if (fb_sla_clock(p, c0, ev, 11, utc(2026, 11, 22, 0, 0), 0, &c,
+	    &err) < 0)
+		abort();
+	ok(memcmp(oc, want, sizeof(want)) == 0,
+	    "outcomes: each event's fate, in the caller's order");
+	ok(c.outcome == oc, "outcomes: the caller's array is kept");
+	is_int(c.ignored, 3, "outcomes: a repeat, a reopen after closing and "
+	    "a pending after closing are ignored");
+	ok(!c.open, "outcomes: closing is final");
+	is_int(c.resolution.cycles, 2, "outcomes: two resolution cycles");
+	/* 10:00-11:00 and 12:00-15:00 */
+	is_int(c.resolution.elapsed, 3 * HOUR, "outcomes: latest cycle 3h");
+	is_int(c.resolution.total, 4 * HOUR, "outcomes: all cycles 4h");
+	is_int(c.first_response_at, utc(2026, 11, 20, 10, 30),
+	    "outcomes: first answer at 10:30");
+	fb_sla_clock_release(&c);
+
+	/* resolved unanswered: the clock stopped, but nobody answered */
+	c.outcome = NULL;
+	if (fb_sla_clock(p, c0, ev + 2, 1, utc(2026, 11, 22, 0, 0), 0, &c,
+	    &err) < 0)
+		abort();
+	is_int(c.first_response_at, FB_TIME_MIN,
+	    "outcomes: no answer, no first_response_at");
+	ok(c.first_response.stopped != FB_TIME_MIN,
+	    "outcomes: yet the first response clock stopped");
+	fb_sla_clock_release(&c);
 }
 
 int
@@ -991,6 +1055,7 @@ main(void)
 	test_update(p);
 	test_events(p);
 	test_spans(p);
+	test_outcomes(p);
 	fb_sla_free(flow);
 	test_update_state();
 	test_match();
