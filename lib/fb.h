@@ -1369,4 +1369,42 @@ int fb_sla_clock(const struct fb_sla_policy *p, fb_time_t created,
 void fb_sla_clock_init(struct fb_sla_clock *c);
 void fb_sla_clock_release(struct fb_sla_clock *c);
 
+/*---- Quantile sketches (fb_sketch.c) ----*/
+
+/*
+ * A log-histogram of non-negative integers (durations in ms): exact count,
+ * sum, min and max, and quantiles within about 1% of a value added.  Zero
+ * it with fb_sketch_init(); it allocates its bins on the first value >= 1.
+ */
+struct fb_sketch {
+	uint64_t n, zeros;	/* values added; of them, those below 1 */
+	int64_t sum, min, max;	/* sum saturates at INT64_MAX */
+	uint64_t *bins;
+};
+
+void fb_sketch_init(struct fb_sketch *s);
+void fb_sketch_release(struct fb_sketch *s);
+
+/* Adds 'v' (negative counts as 0).  Returns 0, or -1 when out of memory. */
+int fb_sketch_add(struct fb_sketch *s, int64_t v);
+
+/* Adds every value of 'from' to 'into'.  Returns 0 or -1 (memory). */
+int fb_sketch_merge(struct fb_sketch *into, const struct fb_sketch *from);
+
+/*
+ * The nearest-rank 'q' quantile (0 < q <= 1: 0.5 the median, 0.9 the
+ * 90th percentile), within about 1%, never outside [min, max]; -1 when
+ * empty.
+ */
+int64_t fb_sketch_quantile(const struct fb_sketch *s, double q);
+
+/*
+ * The sketch as {"n","sum","min","max","zeros","bins":[[k,count]...]}
+ * (a new reference, NULL when out of memory), and back: fb_sketch_from_json()
+ * replaces 's', or returns -1 with 'err' set when 'j' is not such an
+ * object or its counts do not agree.
+ */
+json_t *fb_sketch_to_json(const struct fb_sketch *s);
+int fb_sketch_from_json(struct fb_sketch *s, json_t *j, struct fb_error *err);
+
 #endif /* FB_H */
