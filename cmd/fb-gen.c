@@ -14,7 +14,8 @@
  * Everything printed comes from a PRNG seeded with --seed and from the
  * tables below: no wall clock, no locale, no $TZ but to read a local
  * --since (local times are China Standard Time, UTC+8 all year), so the
- * same options give the same bytes.
+ * same options give the same bytes.  (--events reads the clock for "now"
+ * unless --now gives it.)
  * Records are generated one at a time from per-record PRNG states, and the
  * streams that make up the output (background and each planted incident)
  * are merged in time order, so memory does not grow with --count.
@@ -1661,6 +1662,7 @@ struct gen {
 	fb_time_t since, end;
 	long days;
 	int fmt, gb18030;
+	int events;		/* --events: read records, write events */
 	unsigned incidents;
 	uint32_t population;
 
@@ -3983,11 +3985,292 @@ put_one(struct out *o, const struct rec *rc)
 	o->written++;
 }
 
+/*---- Lifecycle events (--events) ----*/
+
+/*
+ * With --events fb-gen reads records and follows each feedback item with
+ * the lifecycle events fb-sla folds: a plausible life drawn from a PRNG
+ * seeded with --seed and a hash of the item's id, so an item gets the
+ * same events wherever it stands in the input and whatever else is there.
+ * Events later than "now" are left out: the item is still open then.
+ */
+
+#define MIN_MS (60 * 1000LL)
+#define LIFE_MAX 16
+#define AUTO_CLOSE_MS (72 * HOUR_MS)
+
+/* First-response and resolution targets by priority, as share/fb/sla.conf. */
+static const struct {
+	char name[3];
+	int64_t first, resolve;
+} targets[] = {
+	{ "P0", 15 * MIN_MS, 4 * HOUR_MS },
+	{ "P1", HOUR_MS, 24 * HOUR_MS },
+	{ "P2", 2 * HOUR_MS, 48 * HOUR_MS },
+	{ "P3", 24 * HOUR_MS, 72 * HOUR_MS },
+};
+#define PRIO_DEFAULT 2	/* no or unknown priority: as P2 */
+
+struct life_ev {
+	fb_time_t t;
+	enum fb_sla_event kind;
+	int score;		/* csat's, 1..5 */
+};
+
+/* One item's events, in time order, and its agent (1..40). */
+struct life {
+	struct life_ev ev[LIFE_MAX];
+	int n, agent;
+};
+
+struct evgen {
+	uint64_t seed;
+	fb_time_t now;
+	struct fb_buf line, id;
+	unsigned long items, events;
+};
+
+/* Uniform in whole seconds between 'lo' and 'hi' ms. */
+static int64_t
+rng_ms(struct rng *r, int64_t lo, int64_t hi)
+{
+	return (int64_t)rng_range(r, (long)(lo / 1000), (long)(hi / 1000)) *
+	    1000;
+}
+
+/* A log-normal delay with median 'median' ms, in whole seconds, >= 1 s. */
+static int64_t
+rng_lognormal(struct rng *r, double median, double sigma)
+{
+	double s = median * xexp(sigma * rng_normal(r)) / 1000;
+
+	return s < 1 ? 1000 : (int64_t)s * 1000;
+}
+
+/* Appends an event; a time not after the last one's moves a second past it. */
+static fb_time_t
+life_add(struct life *l, enum fb_sla_event kind, fb_time_t t, int score)
+{
+	if (l->n > 0 && t <= l->ev[l->n - 1].t)
+		t = l->ev[l->n - 1].t + 1000;
+	if (l->n < LIFE_MAX) {
+		l->ev[l->n].t = t;
+		l->ev[l->n].kind = kind;
+		l->ev[l->n].score = score;
+		l->n++;
+	}
+	return t;
+}
+
+/*
+ * Draws the life of an item created at 'ts' with the targets of
+ * 'prio': assigned, a first response around 0.4 of its target (about one
+ * in eight late), maybe a wait on the customer, maybe a further question
+ * and answer, resolved around 0.35 of its target, rarely reopened, and
+ * auto-closed 72 hours after the last resolution, with a satisfaction
+ * score in between for three items in ten.  Every draw is made whatever
+ * "now" is, so cutting at now never changes what comes before it.
+ */
+static void
+life_plan(struct rng *r, fb_time_t ts, int prio, struct life *l)
+{
+	/* csat scores 1..5: skewed high, lower after a late resolution */
+	static const double csat_ok[5] = { 10, 8, 12, 25, 45 };
+	static const double csat_late[5] = { 25, 15, 22, 20, 18 };
+	int64_t first = targets[prio].first, resolve = targets[prio].resolve;
+	fb_time_t t, last, resolved, reopened;
+	int late;
+
+	l->n = 0;
+	l->agent = (int)rng_range(r, 1, 40);
+	t = ts + rng_ms(r, MIN_MS, (prio == 0 ? 3 : 10) * MIN_MS);
+	last = life_add(l, FB_SLA_ASSIGNED, t, 0);
+	t = ts + rng_lognormal(r, 0.4 * (double)first, 0.8);
+	if (t <= last)
+		t = last + rng_ms(r, MIN_MS, 5 * MIN_MS);
+	last = life_add(l, FB_SLA_FIRST_RESPONSE, t, 0);
+
+	/* waiting on the customer, who comes back or just answers */
+	if (rng_chance(r, 0.25)) {
+		t = life_add(l, FB_SLA_PENDING,
+		    last + rng_ms(r, 5 * MIN_MS, 2 * HOUR_MS), 0);
+		t += rng_lognormal(r, 6.0 * HOUR_MS, 0.8);
+		if (rng_chance(r, 0.5))
+			last = life_add(l, FB_SLA_RESUMED, t, 0);
+		else {
+			t = life_add(l, FB_SLA_CUSTOMER_REPLY, t, 0);
+			last = life_add(l, FB_SLA_RESPONSE, t +
+			    rng_lognormal(r, 0.5 * (double)first, 0.8), 0);
+		}
+	}
+	/* a further question, after any wait so the two do not overlap */
+	if (rng_chance(r, 0.2)) {
+		t = life_add(l, FB_SLA_CUSTOMER_REPLY,
+		    last + rng_lognormal(r, 3.0 * HOUR_MS, 1.0), 0);
+		last = life_add(l, FB_SLA_RESPONSE, t +
+		    rng_lognormal(r, 0.5 * (double)first, 0.8), 0);
+	}
+
+	resolved = ts + rng_lognormal(r, 0.35 * (double)resolve, 0.9);
+	if (resolved <= last)
+		resolved = last + rng_ms(r, 2 * MIN_MS, 30 * MIN_MS);
+	resolved = life_add(l, FB_SLA_RESOLVED, resolved, 0);
+	late = resolved - ts > resolve;
+
+	/* reopened before the auto-close could come */
+	if (rng_chance(r, 0.05)) {
+		reopened = life_add(l, FB_SLA_REOPENED,
+		    resolved + rng_ms(r, HOUR_MS, AUTO_CLOSE_MS - HOUR_MS), 0);
+		t = life_add(l, FB_SLA_RESPONSE, reopened +
+		    (int64_t)((0.2 + 0.9 * rng_unit(r)) * (double)first) /
+		    1000 * 1000, 0);
+		resolved = reopened + rng_ms(r, 2 * HOUR_MS, 24 * HOUR_MS);
+		if (resolved <= t)
+			resolved = t + rng_ms(r, 2 * MIN_MS, 30 * MIN_MS);
+		resolved = life_add(l, FB_SLA_RESOLVED, resolved, 0);
+		late = 1;
+	}
+
+	if (rng_chance(r, 0.3))
+		life_add(l, FB_SLA_CSAT, resolved + rng_ms(r, MIN_MS,
+		    AUTO_CLOSE_MS - MIN_MS), 1 + (int)rng_weighted(r,
+		    late ? csat_late : csat_ok, 5));
+	life_add(l, FB_SLA_CLOSED, resolved + AUTO_CLOSE_MS, 0);
+}
+
+/* Who acts: customers reply, wait and score, the system closes. */
+static int
+has_agent(enum fb_sla_event kind)
+{
+	return kind != FB_SLA_CUSTOMER_REPLY && kind != FB_SLA_PENDING &&
+	    kind != FB_SLA_RESUMED && kind != FB_SLA_CSAT &&
+	    kind != FB_SLA_CLOSED;
+}
+
+/* Writes one event line; 'id' is the item's "id" as it came, quotes and all. */
+static void
+put_event(struct evgen *e, struct fb_span id, const struct life_ev *ev,
+    int agent)
+{
+	struct fb_buf *b = &e->line;
+	char ts[FB_TIME_BUFSZ];
+
+	fb_time_format(ev->t, ts);
+	b->len = 0;
+	fb_buf_adds(b, "{\"type\":\"event\",\"id\":");
+	fb_buf_add(b, id.p, id.len);
+	fb_buf_printf(b, ",\"event\":\"%s\",\"ts\":\"%s\"",
+	    fb_sla_event_name(ev->kind), ts);
+	if (has_agent(ev->kind))
+		fb_buf_printf(b, ",\"agent\":\"a%02d\"", agent);
+	if (ev->kind == FB_SLA_CSAT)
+		fb_buf_printf(b, ",\"score\":%d", ev->score);
+	fb_buf_addc(b, '}');
+	put_buf(b);
+	fb_out_end_record(&fb_stdout);
+	e->events++;
+}
+
+/*
+ * Sets 'id' (decoded into e->id, for the hash), 'ts' and 'prio' from the
+ * item; returns 0, or -1 after a warning when it cannot have events.
+ */
+static int
+item_fields(struct fb_rec *rec, const struct fb_pos *pos, struct evgen *e,
+    const char **id, size_t *idlen, fb_time_t *ts, int *prio)
+{
+	struct fb_span v;
+	const char *s;
+	char buf[64];
+	long n;
+	size_t k;
+
+	if (!fb_rec_raw(rec, "id", &v) || fb_buf_grow(&e->id, v.len) < 0 ||
+	    (n = fb_json_string(v, e->id.p, e->id.cap, &s)) < 0) {
+		if (e->id.err)
+			fb_diex("out of memory");
+		fb_warning("%s:%lu: field 'id' is %s; no events", pos->file,
+		    pos->line, fb_rec_raw(rec, "id", &v) ? "not a string" :
+		    "missing");
+		return -1;
+	}
+	*id = s;
+	*idlen = (size_t)n;
+	if (!fb_rec_raw(rec, "ts", &v) ||
+	    (n = fb_json_string(v, buf, sizeof(buf), &s)) < 0 ||
+	    fb_time_parse_rfc3339(s, (size_t)n, ts) < 0) {
+		fb_warning("%s:%lu: field 'ts' is %s; no events", pos->file,
+		    pos->line, fb_rec_raw(rec, "ts", &v) ?
+		    "not a valid time" : "missing");
+		return -1;
+	}
+	*prio = PRIO_DEFAULT;
+	if (fb_rec_raw(rec, "priority", &v) &&
+	    (n = fb_json_string(v, buf, sizeof(buf), &s)) == 2)
+		for (k = 0; k < NELEM(targets); k++)
+			if (memcmp(s, targets[k].name, 2) == 0)
+				*prio = (int)k;
+	return 0;
+}
+
+/* fb_each_record's callback: the line as it came, then the item's events. */
+static int
+on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
+{
+	struct evgen *e = arg;
+	struct fb_span idraw;
+	struct life l;
+	struct rng r;
+	const char *id;
+	size_t idlen;
+	uint64_t h[2];
+	fb_time_t ts;
+	int prio, i;
+
+	/*
+	 * fb_each_record() writes an FB_EMIT record after we return, too late
+	 * for the events to follow it.  fb-gen has no --pretty: compact.
+	 */
+	if (fb_rec_write(rec, &fb_stdout, 0) < 0)
+		return FB_FATAL;	/* fb_cli_finish() reports it */
+	if (!fb_rec_is_feedback(rec))
+		return FB_DROP;
+	e->items++;
+	if (item_fields(rec, pos, e, &id, &idlen, &ts, &prio) < 0)
+		return FB_DROP;
+	fb_hash128(id, idlen, 0, h);
+	rng_seed(&r, e->seed, 'E', h[0]);
+	life_plan(&r, ts, prio, &l);
+	fb_rec_raw(rec, "id", &idraw);
+	for (i = 0; i < l.n && l.ev[i].t <= e->now; i++)
+		put_event(e, idraw, &l.ev[i], l.agent);
+	return fb_stdout.err != 0 ? FB_FATAL : FB_DROP;
+}
+
+/* Runs --events over the operands; returns the exit status. */
+static int
+run_events(uint64_t seed, int nfiles, char *files[])
+{
+	struct evgen e;
+	int status;
+
+	memset(&e, 0, sizeof(e));
+	e.seed = seed;
+	e.now = fb_time_now();
+	status = fb_each_record(nfiles, files, on_record, &e);
+	if (fb_conf.verbose && fb_stdout.err == 0)
+		fb_warnx("wrote %lu events for %lu items", e.events, e.items);
+	fb_buf_release(&e.line);
+	fb_buf_release(&e.id);
+	return status;
+}
+
 /*---- main ----*/
 
 enum {
 	OPT_DAYS = FB_OPT_TOOL,
 	OPT_ENCODING,
+	OPT_EVENTS,
 	OPT_INCIDENTS,
 	OPT_SINCE,
 	OPT_TRUTH,
@@ -4007,13 +4290,19 @@ static const struct fb_opt opts[] = {
 	    "the span starts at TIME (default 2026-10-01T00:00:00Z)" },
 	{ OPT_TRUTH, "truth", "FILE",
 	    "describe the planted incidents in FILE" },
+	{ OPT_EVENTS, "events", NULL,
+	    "read records; write each item's lifecycle events after it" },
 	FB_OPT_COMMON,
+	FB_OPT_INPUT,
+	FB_OPT_TIME,
 	FB_OPT_END
 };
 
 static const char *const usage[] = {
 	"fb-gen [-s seed] [-n count] [-f format] [--days n] [--encoding enc] "
 	    "[--incidents list] [--since time] [--truth file]",
+	"fb-gen --events [--strict] [-s seed] [--max-line size] [--now time] "
+	    "[--reject file] [--tz zone] [file ...]",
 	NULL
 };
 
@@ -4067,12 +4356,49 @@ ci_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* The long name of option 'id', for messages. */
+static const char *
+opt_name(int id)
+{
+	const struct fb_opt *o;
+
+	for (o = opts; o->name != NULL; o++)
+		if (o->id == id)
+			return o->name;
+	return "?";
+}
+
+/*
+ * With --events only --seed of fb-gen's own options applies; without it
+ * the options of the record loop have nothing to read.
+ */
+static void
+check_mode(const struct gen *g, int gen_only, int argc, char *argv[])
+{
+	if (g->events) {
+		if (gen_only != 0)
+			fb_diex("--%s does not apply with --events",
+			    opt_name(gen_only));
+		return;
+	}
+	if (optind < argc) {
+		fb_warnx("unexpected operand '%s'", argv[optind]);
+		fb_usage(&tool);
+	}
+	if (fb_conf.reject != NULL)
+		fb_diex("--reject applies only with --events");
+	if (fb_conf.strict)
+		fb_diex("--strict applies only with --events");
+	if (fb_conf.max_line != FB_MAX_LINE_DEFAULT)
+		fb_diex("--max-line applies only with --events");
+}
+
 /* Sets up 'g' from the command line; usage errors exit 2. */
 static void
 parse_args(struct gen *g, int argc, char *argv[], const char **truth)
 {
 	const char *arg, *since = NULL, *enc = NULL;
-	int opt, i;
+	int opt, i, gen_only = 0;
 
 	g->seed = 1;
 	g->count = 1000;
@@ -4080,6 +4406,8 @@ parse_args(struct gen *g, int argc, char *argv[], const char **truth)
 	g->fmt = F_NDJSON;
 	g->incidents = (1u << NINC) - 1;
 	while ((opt = fb_getopt(argc, argv, &tool, &arg)) != -1) {
+		if (opt != 's' && opt != OPT_EVENTS && gen_only == 0)
+			gen_only = opt;
 		switch (opt) {
 		case 's':
 			g->seed = (uint64_t)fb_parse_long(arg, 0, LONG_MAX,
@@ -4106,13 +4434,11 @@ parse_args(struct gen *g, int argc, char *argv[], const char **truth)
 		case OPT_INCIDENTS: g->incidents = parse_incidents(arg); break;
 		case OPT_SINCE: since = arg; break;
 		case OPT_TRUTH: *truth = arg; break;
+		case OPT_EVENTS: g->events = 1; break;
 		default: fb_usage(&tool);
 		}
 	}
-	if (optind < argc) {
-		fb_warnx("unexpected operand '%s'", argv[optind]);
-		fb_usage(&tool);
-	}
+	check_mode(g, gen_only, argc, argv);
 	if (enc != NULL) {
 		if (ci_eq(enc, "gb18030"))
 			g->gb18030 = 1;
@@ -4190,6 +4516,13 @@ main(int argc, char *argv[])
 	if (g == NULL || rc == NULL)
 		fb_diex("out of memory");
 	parse_args(g, argc, argv, &truth);
+	if (g->events) {
+		int status = run_events(g->seed, argc - optind, argv + optind);
+
+		free(rc);
+		free(g);
+		return fb_cli_finish(status);
+	}
 	g->population = (uint32_t)(g->count * 4 / 5 + 50);
 	g->to_gb18030 = iconv_open("GB18030", "UTF-8");
 	g->to_gbk = iconv_open("GBK", "UTF-8");

@@ -581,3 +581,437 @@ assert weekend > 1.1 * midweek, days
 	    "user_tags", "from", "subject") | not))' out.ndjson > got
 	cmp got want
 }
+
+# ------------------------------------------------ --events: lifecycle events
+
+# life_check OUT [NOW]: check the lifecycle events in fb-gen --events
+# output OUT, item by item, and print what was found as one JSON object.
+# The events fb-gen wrote are the lines starting '{"type":"event","id":';
+# events in the input must be written another way (key order) to tell
+# them apart. NOW (RFC 3339) is the --now of the run.
+life_check() {
+	python3 - "$@" <<'EOF_PY'
+import json, re, sys
+from datetime import datetime
+
+def t(s):
+    return datetime.fromisoformat(s.replace('Z', '+00:00')).timestamp()
+
+out = sys.argv[1]
+now = t(sys.argv[2]) if len(sys.argv) > 2 else None
+KINDS = {'assigned', 'first_response', 'response', 'customer_reply',
+         'pending', 'resumed', 'resolved', 'reopened', 'closed', 'csat'}
+NO_AGENT = {'customer_reply', 'pending', 'resumed', 'csat', 'closed'}
+FIRST = {'P0': 900, 'P1': 3600, 'P2': 7200, 'P3': 86400}
+TS = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z')
+errs, items, cur = [], [], None
+
+for n, line in enumerate(open(out, encoding='utf-8'), 1):
+    o = json.loads(line)
+    if line.startswith('{"type":"event","id":'):
+        if cur is None or cur['skip']:
+            errs.append('%d: an event after no item with an id and ts' % n)
+            continue
+        if o['id'] != cur['id']:
+            errs.append('%d: id %r after item %r' % (n, o['id'], cur['id']))
+        cur['ev'].append((n, o))
+        continue
+    cur = None
+    if o.get('type') in (None, 'feedback'):
+        ok = isinstance(o.get('id'), str) and isinstance(o.get('ts'), str)
+        cur = {'id': o.get('id'), 'ts': t(o['ts']) if ok else None,
+               'prio': o.get('priority'), 'ev': [], 'skip': not ok}
+        items.append(cur)
+
+st = dict(items=len(items), with_events=0, first_responses=0, late_first=0,
+          reopened=0, closed=0, open=0, csat=0, pending=0, resumed=0,
+          customer_reply=0, unclosed_resolved=0, kinds=[])
+kinds = set()
+for it in items:
+    ev = it['ev']
+    if not ev:
+        continue
+    st['with_events'] += 1
+    agents, last, resolved, reopened_after = set(), it['ts'], None, False
+    for n, o in ev:
+        k = o.get('event')
+        kinds.add(k)
+        want = ['type', 'id', 'event', 'ts']
+        if k not in NO_AGENT:
+            want.append('agent')
+        if k == 'csat':
+            want.append('score')
+        if list(o) != want:
+            errs.append('%d: keys %s, want %s' % (n, list(o), want))
+        if k not in KINDS:
+            errs.append('%d: unknown event %r' % (n, k))
+        if not TS.fullmatch(o.get('ts', '')):
+            errs.append('%d: ts %r' % (n, o.get('ts')))
+            continue
+        x = t(o['ts'])
+        if x < last:
+            errs.append('%d: %s at %s, before the one before' % (n, k, o['ts']))
+        if now is not None and x > now:
+            errs.append('%d: %s at %s, after now' % (n, k, o['ts']))
+        last = x
+        if 'agent' in o:
+            agents.add(o['agent'])
+            if not re.fullmatch(r'a(0[1-9]|[1-3][0-9]|40)', o['agent']):
+                errs.append('%d: agent %r' % (n, o['agent']))
+        if k == 'csat':
+            st['csat'] += 1
+            if o['score'] not in (1, 2, 3, 4, 5) or type(o['score']) is not int:
+                errs.append('%d: score %r' % (n, o['score']))
+        if k == 'first_response':
+            st['first_responses'] += 1
+            if x - it['ts'] > FIRST.get(it['prio'], 7200):
+                st['late_first'] += 1
+        if k == 'resolved':
+            resolved, reopened_after = x, False
+        if k == 'reopened':
+            st['reopened'] += 1
+            reopened_after = True
+        if k in ('pending', 'resumed', 'customer_reply'):
+            st[k] += 1
+        if k == 'closed':
+            st['closed'] += 1
+            if resolved is None or x != resolved + 72 * 3600:
+                errs.append('%d: closed not 72h after the last resolved' % n)
+            if (n, o) != ev[-1]:
+                errs.append('%d: events after closed' % n)
+    if len(agents) > 1:
+        errs.append('item %r: agents %s' % (it['id'], sorted(agents)))
+    if ev[0][1]['event'] != 'assigned':
+        errs.append('item %r: first event %s' % (it['id'], ev[0][1]['event']))
+    if it['prio'] == 'P0' and t(ev[0][1]['ts']) - it['ts'] > 180:
+        errs.append('item %r: P0 assigned after 3 minutes' % it['id'])
+    if ev[-1][1]['event'] != 'closed':
+        st['open'] += 1
+        # auto-close: resolved (and not reopened) 72h before now
+        if (now is not None and resolved is not None and not reopened_after
+                and resolved <= now - 72 * 3600):
+            st['unclosed_resolved'] += 1
+            errs.append('item %r: resolved 72h before now, not closed' % it['id'])
+st['kinds'] = sorted(kinds)
+for e in errs[:20]:
+    print(e, file=sys.stderr)
+print(json.dumps(st))
+sys.exit(1 if errs else 0)
+EOF_PY
+}
+
+# gen_events OUT ARGS...: fb-gen --events ARGS > OUT, which must succeed
+# with no stderr.
+gen_events() {
+	local f=$1
+	shift
+	run -0 --separate-stderr to_file "$f" fb-gen --events "$@"
+	[[ -z $stderr ]] || fail "fb-gen --events $*: stderr: $stderr"
+}
+
+# strip_events FILE: FILE without the event lines fb-gen --events wrote.
+strip_events() {
+	grep -v '^{"type":"event","id":' "$1" || true
+}
+
+@test "--events: every input line comes out unchanged and in order, events only after items" {
+	gen in.rec -s 31 -n 200 -f record --days 5
+	# other records and odd but valid items among them, byte for byte
+	{
+		printf '%s\n' '{"id":"fb-x1","type":"event","event":"assigned","ts":"2026-10-02T00:00:00Z"}'
+		head -n 50 in.rec
+		printf '%s\n' '{ "type" : "alert" , "kind" : "surge", "n" : 123456789012345678901234567890 }'
+		printf '%s\n' '{"ts":"2026-10-03T00:00:00.250Z","id":"x\u00e9\"q","type":"feedback","f":2116.18}'
+		printf '%s\n' '{"id":"p","ts":"2026-10-03T08:00:00+08:00","type":null,"priority":"P0"}'
+		tail -n +51 in.rec
+		printf '%s\n' '{"id":"fb-x2","type":"event","event":"closed","ts":"2026-10-09T00:00:00Z"}'
+	} > in.ndjson
+	gen_events out.ndjson --now 2026-11-30T00:00:00Z in.ndjson
+	strip_events out.ndjson > kept
+	cmp kept in.ndjson
+	(($(lines out.ndjson) > $(lines in.ndjson) + 4 * 202)) ||
+	    fail "only $(($(lines out.ndjson) - $(lines in.ndjson))) events"
+	run -0 life_check out.ndjson 2026-11-30T00:00:00Z
+	run -0 jq -e '.items == 202 and .with_events == 202 and .closed == 202' <<< "$output"
+	# the events come right after their item, with its id as it was written
+	grep -A1 -F '"id":"x\u00e9\"q","type":"feedback"' out.ndjson | tail -n 1 |
+	    grep -q '^{"type":"event","id":"x\\u00e9\\"q","event":"assigned","ts":"2026-10-03T00:0[0-9]:[0-9][0-9]\.250Z","agent":"a[0-9][0-9]"}$' ||
+	    fail "after the escaped id: $(grep -A1 -F 'x\u00e9' out.ndjson)"
+	# nothing after an alert or an event of the input
+	grep -A1 -e '"type" : "alert"' -e '"id":"fb-x1"' out.ndjson | grep -q '^{"type":"event","id":' &&
+	    fail "events after a record that is no item"
+	true
+}
+
+@test "--events: each item's events are valid: known kinds, in time order, after the item, one agent, csat 1..5" {
+	gen in.rec -s 32 -n 1500 -f record --days 20
+	# priorities as fb-rank would set them, from the seconds of ts
+	jq -c '.priority = ("P" + ((.ts[17:19] | tonumber) % 5 | tostring)) |
+	    if .priority == "P4" then del(.priority) else . end' in.rec > in.ndjson
+	gen_events out.ndjson -s 3 --now 2027-01-01T00:00:00Z in.ndjson
+	run -0 life_check out.ndjson 2027-01-01T00:00:00Z
+	echo "# $output" >&3
+	run -0 jq -e '.items == 1500 and .with_events == 1500 and .closed == 1500 and
+	    .open == 0 and .csat > 0 and .pending > 0 and .resumed > 0 and
+	    .customer_reply > 0 and .reopened > 0 and
+	    .late_first / .first_responses >= 0.03 and
+	    .late_first / .first_responses <= 0.30 and
+	    .kinds == ["assigned", "closed", "csat", "customer_reply",
+	        "first_response", "pending", "reopened", "resolved", "response",
+	        "resumed"]' <<< "$output"
+	# all five csat scores, mostly high
+	run -0 jq -e -s '[.[] | select(.event == "csat") | .score] as $s |
+	    ($s | unique) == [1, 2, 3, 4, 5] and
+	    ([$s[] | select(. >= 4)] | length) > ($s | length) / 2' out.ndjson
+	# agents a01..a40, each item one of them, spread over many
+	run -0 jq -e -s '[.[] | select(.agent) | .agent] | unique | length >= 35' out.ndjson
+}
+
+@test "--events: the same seed gives the same bytes, another seed other events" {
+	gen in.rec -s 33 -n 500 -f record
+	gen_events a --now 2026-11-15T00:00:00Z -s 9 in.rec
+	gen_events b --now 2026-11-15T00:00:00Z -s 9 < in.rec
+	cmp a b
+	gen_events c --now 2026-11-15T00:00:00Z -s 10 in.rec
+	cmp -s a c && fail "seeds 9 and 10 give the same bytes"
+	strip_events c > kept
+	cmp kept in.rec
+	# the default seed is 1
+	gen_events d --now 2026-11-15T00:00:00Z in.rec
+	gen_events e --now 2026-11-15T00:00:00Z -s 1 in.rec
+	cmp d e
+	# no locale or zone in the output
+	TZ=America/New_York LC_ALL=C.UTF-8 fb-gen --events -s 9 \
+	    --now 2026-11-15T00:00:00Z in.rec > f
+	cmp a f
+}
+
+@test "--events: an item gets the same events alone, in a bigger input or elsewhere in it" {
+	gen in.rec -s 34 -n 400 -f record
+	gen_events all --now 2026-12-01T00:00:00Z in.rec
+	tac in.rec > rev.rec
+	gen_events rev --now 2026-12-01T00:00:00Z rev.rec
+	# each item's block of events, keyed by id
+	blocks() {
+		awk '/^{"type":"event","id":/ { print id "\t" $0; next }
+		    { id = $0; sub(/^{"id":"/, "", id); sub(/".*/, "", id) }' "$1" |
+		    sort -s -t "$(printf '\t')" -k1,1
+	}
+	blocks all > all.blocks
+	blocks rev > rev.blocks
+	cmp all.blocks rev.blocks
+	local k id
+	for k in 1 137 400; do
+		sed -n "${k}p" in.rec > one.rec
+		gen_events one --now 2026-12-01T00:00:00Z one.rec
+		id=$(jq -r .id one.rec)
+		grep -F "\"id\":\"$id\"" all > want
+		cmp one want || errs+=("item $k ($id): alone it gets other events")
+	done
+	# a repeated item gets its events each time
+	cat one.rec one.rec > two.rec
+	gen_events two --now 2026-12-01T00:00:00Z two.rec
+	cat one one > want
+	cmp two want || errs+=("a repeated item gets other events the second time")
+	fail_if_errors
+}
+
+@test "--events --now: nothing after now; inside the span the newest items are still open" {
+	gen in.rec -s 35 -n 1000 -f record --days 30
+	gen_events full --now 2027-06-01T00:00:00Z in.rec
+	gen_events cut --now 2026-10-20T12:00:00Z in.rec
+	run -0 life_check cut 2026-10-20T12:00:00Z
+	run -0 jq -e '.items == 1000 and .with_events < .items and
+	    .with_events > 400 and .open > 10 and .closed > 100' <<< "$output"
+	# cutting at now only leaves events out: the rest is the full run's
+	jq -c --arg now 2026-10-20T12:00:00Z '
+	    def ms: (.[0:19] + "Z" | fromdate) * 1000 +
+	        (if .[19:20] == "." then .[20:23] | tonumber else 0 end);
+	    select(.type != "event" or (.ts | ms) <= ($now | ms))' full > want
+	jq -c . cut > got
+	cmp got want
+	# items after now have no events at all
+	run -0 jq -e -s '([.[] | select(.type == "event") | {key: .id, value: true}] |
+	    from_entries) as $has |
+	    [.[] | select(.type != "event" and .ts > "2026-10-21")] |
+	    length > 100 and all(has("id") and ($has[.id] | not))' cut
+	# without --now, now is the clock: long ago everything, in 2099 nothing
+	mkrec old 2001-01-01T00:00:00Z > clock.ndjson
+	mkrec new 2099-01-01T00:00:00Z >> clock.ndjson
+	gen_events clock clock.ndjson
+	run -0 jq -e -s '[.[] | select(.type == "event")] as $e |
+	    ($e | map(.id) | unique) == ["old"] and
+	    ($e | last | .event) == "closed"' clock
+	# --now in --tz: local times read in the zone
+	gen_events utc --now 2026-10-20T04:00:00Z in.rec
+	gen_events local --tz Asia/Shanghai --now "2026-10-20 12:00" in.rec
+	cmp utc local
+}
+
+@test "--events on 2,000 items: late first responses in a band, reopens, every old resolution closed" {
+	fb-gen -n 2000 -f record | fb-gen --events --now 2026-10-25T00:00:00Z > out.ndjson
+	run -0 life_check out.ndjson 2026-10-25T00:00:00Z
+	echo "# $output" >&3
+	local st=$output
+	# no priority: the 2h target; the share late is about 12%
+	run -0 jq -e '.first_responses > 1000 and
+	    .late_first / .first_responses >= 0.03 and
+	    .late_first / .first_responses <= 0.30' <<< "$st"
+	run -0 jq -e '.reopened >= 1 and .unclosed_resolved == 0 and
+	    .closed > 500 and .open > 100' <<< "$st"
+	# about a quarter wait on the customer, three in ten give a score
+	run -0 jq -e '.pending / .with_events > 0.15 and
+	    .pending / .with_events < 0.35' <<< "$st"
+	run -0 jq -e '.csat / .closed > 0.2 and .csat / .closed < 0.45' <<< "$st"
+}
+
+@test "--events: a bad line is reported as FILE:LINE, exit 1, the rest processed; --reject and --strict" {
+	mkrec a 2026-10-01T00:00:00Z > in.ndjson
+	printf '%s\n' '{"id":"b",' >> in.ndjson
+	mkrec c 2026-10-02T00:00:00Z >> in.ndjson
+	printf '%s\n' '[1,2]' >> in.ndjson
+	mkrec d 2026-10-03T00:00:00Z >> in.ndjson
+	run -1 --separate-stderr to_file out fb-gen --events --now 2027-01-01T00:00:00Z \
+	    --reject bad in.ndjson
+	[[ $stderr =~ ^fb-gen:\ in\.ndjson:2:\ invalid\ JSON\ at\ byte\ [0-9]+:\ .+$'\n'fb-gen:\ in\.ndjson:4:\ not\ a\ JSON\ object$ ]] ||
+	    fail "stderr: $stderr"
+	assert_equal "$(cat bad)" '{"id":"b",
+[1,2]'
+	assert_equal "$(jq -r 'select(.type == "event" and .event == "closed") | .id' out |
+	    tr '\n' ' ')" "a c d "
+	# standard input is <stdin>
+	run -1 --separate-stderr to_file out2 fb-gen --events --now 2027-01-01T00:00:00Z < in.ndjson
+	[[ $stderr == "fb-gen: <stdin>:2: "* ]] || fail "stderr: $stderr"
+	cmp out out2
+	# --strict stops at the first, exit 2
+	run -2 --separate-stderr to_file out3 fb-gen --events --strict \
+	    --now 2027-01-01T00:00:00Z in.ndjson
+	assert_equal "$(jq -r 'select(.type != "event") | .id' out3)" a
+	# gzip input is read as it is; an unreadable file is exit 2
+	gzip -c in.ndjson > in.gz
+	run -1 --separate-stderr to_file out4 fb-gen --events --now 2027-01-01T00:00:00Z in.gz
+	cmp out out4
+	run -2 --separate-stderr fb-gen --events nosuch.ndjson
+	[[ $stderr == "fb-gen: "*"nosuch.ndjson"* ]] || fail "stderr: $stderr"
+}
+
+@test "--events: an item without a string id or a valid ts passes through with no events and a warning" {
+	{
+		printf '%s\n' '{"ts":"2026-10-01T00:00:00Z"}'
+		printf '%s\n' '{"id":7,"ts":"2026-10-01T00:00:00Z"}'
+		printf '%s\n' '{"id":"t1"}'
+		printf '%s\n' '{"id":"t2","ts":"yesterday"}'
+		printf '%s\n' '{"id":"t3","ts":1790000000}'
+		mkrec ok 2026-10-01T00:00:00Z
+	} > in.ndjson
+	run -0 --separate-stderr to_file out fb-gen --events --now 2027-01-01T00:00:00Z in.ndjson
+	assert_equal "$stderr" "fb-gen: warning: in.ndjson:1: field 'id' is missing; no events
+fb-gen: warning: in.ndjson:2: field 'id' is not a string; no events
+fb-gen: warning: in.ndjson:3: field 'ts' is missing; no events
+fb-gen: warning: in.ndjson:4: field 'ts' is not a valid time; no events
+fb-gen: warning: in.ndjson:5: field 'ts' is not a valid time; no events"
+	strip_events out > kept
+	cmp kept in.ndjson
+	assert_equal "$(jq -r 'select(.type == "event") | .id' out | sort -u)" ok
+	run -0 --separate-stderr to_file out2 fb-gen -q --events --now 2027-01-01T00:00:00Z in.ndjson
+	assert_equal "$stderr" ""
+	cmp out out2
+}
+
+@test "--events with generating options is a usage error, and input options without it" {
+	local -a cases=(
+		"--events -n 10|--count does not apply with --events"
+		"-n 10 --events|--count does not apply with --events"
+		"--events -f record|--format does not apply with --events"
+		"--events --days 3|--days does not apply with --events"
+		"--events --encoding utf-8|--encoding does not apply with --events"
+		"--events --incidents none|--incidents does not apply with --events"
+		"--events --since 2026-10-01|--since does not apply with --events"
+		"--events --truth t|--truth does not apply with --events"
+		"--reject r|--reject applies only with --events"
+		"--strict|--strict applies only with --events"
+		"--max-line 10k|--max-line applies only with --events"
+		"--events --now never|for --now"
+		"--events --tz Nowhere/City|for --tz"
+	)
+	local c args want
+	for c in "${cases[@]}"; do
+		args=${c%%|*}
+		want=${c#*|}
+		# shellcheck disable=SC2086
+		run --separate-stderr fb-gen $args < /dev/null
+		((status == 2)) || errs+=("fb-gen $args: exit $status, want 2")
+		[[ -z $output ]] || errs+=("fb-gen $args: stdout not empty")
+		[[ ${stderr%%$'\n'*} == "fb-gen: "*"$want"* ]] ||
+		    errs+=("fb-gen $args: stderr '${stderr%%$'\n'*}' lacks '$want'")
+	done
+	[[ ! -e t && ! -e r ]] || errs+=("a file was created")
+	fail_if_errors
+}
+
+@test "--now and --tz leave --since meaning what it meant" {
+	gen a -n 300 --since 2026-10-01T00:00:00Z
+	gen b -n 300 --since 2026-10-01
+	cmp a b
+	gen c -n 300 --since 2026-10-08T00:00:00Z --now 2026-10-15T00:00:00Z
+	gen d -n 300 --since -7d --now 2026-10-15T00:00:00Z
+	cmp c d
+	gen e -n 300 --since 2026-09-30T16:00:00Z
+	gen f -n 300 --since 2026-10-01 --tz Asia/Shanghai
+	cmp e f
+	TZ=Asia/Shanghai fb-gen -n 300 --since 2026-10-01 > g
+	cmp e g
+}
+
+@test "--events: -v says how many items were read and events written" {
+	gen in.rec -n 100 -f record
+	run -0 --separate-stderr to_file out fb-gen -v --events --now 2027-01-01T00:00:00Z in.rec
+	assert_equal "$stderr" "fb-gen: wrote $(($(lines out) - 100)) events for 100 items"
+}
+
+@test "--events: a closed pipe stops it, exit 2" {
+	gen in.rec -n 20000 -f record
+	run bash -c 'fb-gen --events --now 2027-01-01T00:00:00Z in.rec 2> err |
+	    head -n 1 > /dev/null; echo "${PIPESTATUS[0]}"'
+	assert_output 2
+	[[ $(cat err) == "fb-gen: write error: Broken pipe" ]] || fail "stderr: $(cat err)"
+}
+
+@test "--events: constant memory, peak RSS for 100,000 items within a few MB of 2,000" {
+	local big small
+	fb-gen -n 100000 -f record > big.rec
+	head -n 2000 big.rec > small.rec
+	/usr/bin/time -f %M -o rss.big fb-gen --events --now 2027-01-01T00:00:00Z \
+	    big.rec > /dev/null
+	/usr/bin/time -f %M -o rss.small fb-gen --events --now 2027-01-01T00:00:00Z \
+	    small.rec > /dev/null
+	big=$(tail -n 1 rss.big)
+	small=$(tail -n 1 rss.small)
+	echo "# --events: peak RSS $big KB for 100000 items, $small KB for 2000" >&3
+	((big - small < RSS_SLACK_KB)) ||
+	    fail "peak RSS $big KB for 100000 items vs $small KB for 2000"
+}
+
+@test "--events completes as a flag: bash, and fish when installed" {
+	assert_equal "$(complete_bash fb-gen --ev)" --events
+	# after it come files, not a value
+	touch recs.ndjson
+	assert_equal "$(complete_bash fb-gen --events rec)" recs.ndjson
+	grep -q '^		(--events)$' "$FB_ROOT/completions/_fb" ||
+	    fail "no --events entry in completions/_fb"
+	if command -v fish > /dev/null; then
+		run -0 fish -c "source '$FB_ROOT/completions/fb.fish'
+		    complete -C 'fb-gen --ev'"
+		[[ $output == --events$'\t'* ]] || fail "fish: $output"
+	fi
+}
+
+@test "the --events EXAMPLE of fb-gen(1) runs" {
+	fb-gen -n 1000 -f record | fb-gen --events --now 2026-10-31T00:00:00Z \
+	    > demo.ndjson
+	jq -r 'select(.type == "event") | .event' demo.ndjson | sort | uniq -c > kinds
+	assert_equal "$(awk '{ print $2 }' kinds | tr '\n' ' ')" \
+	    "assigned closed csat customer_reply first_response pending reopened resolved response resumed "
+	run -0 life_check demo.ndjson 2026-10-31T00:00:00Z
+	run -0 jq -e '.items == 1000 and .open > 0' <<< "$output"
+}
