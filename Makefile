@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route
+TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -185,6 +185,8 @@ uninstall:
 # The main job on generated sample data, in the default store ./var/fb:
 # three channels' raw exports from fb-gen, ingested, stored, read back.
 DEMO_IN = var/demo-in
+DEMO_NOW = 2026-10-31T12:00:00Z
+
 demo: deps
 	$(MAKE) all
 	@mkdir -p $(DEMO_IN)
@@ -220,6 +222,19 @@ demo: deps
 	  bin/fb-tag | bin/fb-rank --customers examples/customers.csv | bin/fb-route --explain
 	@echo '== rules are code: how often each routing rule fired'
 	bin/fb-store cat | bin/fb-route --coverage
+	@echo '== lifecycle events up to $(DEMO_NOW): answered, pending, resolved, closed (fb-gen --events)'
+	bin/fb-store cat | bin/fb-gen --events --now $(DEMO_NOW) | \
+	  jq -c 'select(.type == "event")' | bin/fb-store append --dedup
+	@echo '== SLA breaches as of $(DEMO_NOW), and customers owed an update (fb-sla --breaches)'
+	bin/fb-store cat | bin/fb-sla --breaches --within 30m --now $(DEMO_NOW) | \
+	  jq -r '[.kind, .priority // "-", .clock // "update"] | @tsv' | sort | uniq -c | sort -rn
+	bin/fb-store cat | bin/fb-sla --breaches --now $(DEMO_NOW) | \
+	  jq -r 'select(.kind == "sla_breach") | [.item, .priority, .queue, .clock, "overdue \(.overdue / 60 | floor)m"] | @tsv' | head -5
+	@echo '== SLA compliance by priority and queue (fb-sla --summary)'
+	bin/fb-store cat | bin/fb-sla --summary --by priority,queue --format text --now $(DEMO_NOW)
+	@echo '== why one item breached: its clock as a timeline (fb-sla --explain)'
+	bin/fb-store cat | bin/fb-sla --now $(DEMO_NOW) --explain "$$(bin/fb-store cat | \
+	  bin/fb-sla --breaches --now $(DEMO_NOW) | jq -r 'select(.kind == "sla_breach" and .priority == "P1") | .item' | head -1)"
 	@echo '== the first five from 30 October on (Asia/Shanghai)'
 	bin/fb-store cat --since 2026-10-30 --tz Asia/Shanghai | \
 	  jq -r 'select(.type == null) | [.ts, .channel, .category, .sentiment.label, .text[0:36]] | @tsv' | head -5

@@ -33,8 +33,17 @@ _fb_argtype()
 {
 	case $1 in
 	-s)
-		# fb-gen's -s is --seed; $cmd is a local of _fb
-		if [[ ${cmd:-} == fb-gen ]]; then echo value; else echo dir; fi ;;
+		# fb-gen's -s is --seed, fb-sla's --summary; $cmd is a local of _fb
+		case ${cmd:-} in
+		fb-gen) echo value ;;
+		fb-sla) ;;
+		*) echo dir ;;
+		esac ;;
+	-e|--explain)
+		# fb-sla explains one item; the others' --explain is a flag
+		[[ ${cmd:-} == fb-sla ]] && echo value ;;
+	--by)
+		echo by ;;
 	--store|--history)
 		echo dir ;;
 	-m)
@@ -58,7 +67,7 @@ _fb_argtype()
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
 	--key|--map|--max-per-customer-day|--seed|-n|--count|--days|\
 	--neutral|--category-field|--holdout|--epochs|--rate|--bits|--ngrams|\
-	--id)
+	--id|-w|--within|--close-within)
 		echo value ;;
 	esac
 }
@@ -97,6 +106,8 @@ _fb_complete_arg()
 			_fb_words "ndjson record csv tsv mbox text json" "$2" ;;
 		fb-route)
 			_fb_words "text json" "$2" ;;
+		fb-sla)
+			_fb_words "json text" "$2" ;;
 		*)
 			COMPREPLY=() ;;
 		esac ;;
@@ -110,6 +121,14 @@ _fb_complete_arg()
 		_fb_words "all none sku surge burst growth repeat" "$2" ;;
 	lang)
 		_fb_words "zh en" "$2" ;;
+	by)
+		# a comma-separated list: complete the last field
+		local pre=
+		[[ $2 == *,* ]] && pre=${2%,*},
+		_fb_words "policy priority channel category province tier queue" \
+		    "${2##*,}"
+		COMPREPLY=("${COMPREPLY[@]/#/$pre}")
+		compopt -o nospace 2>/dev/null ;;
 	*)
 		COMPREPLY=() ;;
 	esac

@@ -32,6 +32,8 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 complete -c $tool -l $name -r -F -d 'write bad lines to file'
             case truth
                 complete -c $tool -l $name -r -F -d 'write the planted incidents to file'
+            case events
+                complete -c $tool -l $name -d 'read records, add their lifecycle events'
             case seed
                 complete -c $tool -s s -l $name -x -d seed
             case count
@@ -72,7 +74,26 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
             case test
                 complete -c $tool -l $name -r -F -d 'measure the model on labelled file'
             case explain
-                complete -c $tool -s e -l $name -d 'explain instead of writing records'
+                if test $tool = fb-sla
+                    complete -c $tool -s e -l $name -x -d 'print the clock of one item'
+                else
+                    complete -c $tool -s e -l $name -d 'explain instead of writing records'
+                end
+            case breaches
+                complete -c $tool -s b -l $name -d 'write alerts for breaches'
+            case summary
+                complete -c $tool -s s -l $name -d 'write compliance figures'
+            case within
+                complete -c $tool -s w -l $name -x -d 'at risk when due within'
+            case close-within
+                complete -c $tool -l $name -x -d 'closure window of the summary'
+            case by
+                complete -c $tool -l $name -x -d 'group the summary by' \
+                    -a 'policy priority channel category province tier queue'
+            case partial
+                complete -c $tool -l $name -d 'write partial state for --merge'
+            case merge
+                complete -c $tool -l $name -d 'combine partial states'
             case lang
                 complete -c $tool -l $name -x -d language -a 'zh en'
             case neutral
@@ -112,6 +133,9 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 else if test $tool = fb-route
                     complete -c $tool -l $name -x -d 'coverage report format' \
                         -a 'text json'
+                else if test $tool = fb-sla
+                    complete -c $tool -l $name -x -d 'summary format' \
+                        -a 'json text'
                 else
                     complete -c $tool -l $name -x
                 end

@@ -325,6 +325,8 @@ const char *fb_tz_get(void);
 /* The current time, or the one fixed with fb_time_set_now(). */
 fb_time_t fb_time_now(void);
 void fb_time_set_now(fb_time_t now);
+/* Whether "now" was fixed (--now), so a tool can tell it from the clock's. */
+int fb_time_now_fixed(void);
 
 /*
  * Parses an RFC 3339 date-time with a 'Z' or numeric offset, as the records

@@ -211,6 +211,12 @@ fb_time_set_now(fb_time_t now)
 	have_fixed_now = 1;
 }
 
+int
+fb_time_now_fixed(void)
+{
+	return have_fixed_now;
+}
+
 fb_time_t
 fb_time_now(void)
 {

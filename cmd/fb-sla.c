@@ -1,0 +1,2139 @@
+/*
+ * fb-sla: the SLA clocks of feedback items, derived from their lifecycle
+ * events under the policies of share/fb/sla.conf (DESIGN.md 2).
+ *
+ * Items and events come in any order, so each item is held, with its
+ * events, until it closes (closing is final) or the input ends; then its
+ * clock is worked out once (lib/fb_sla.c) and the item is written with
+ * `sla`, turned into alerts, or counted into the summary, and forgotten.
+ * Memory is therefore proportional to the items still open, and a clock
+ * is never stored: another policy or a late event gives the right answer
+ * on the next run.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fb.h"
+#include "fb_cli.h"
+
+enum {
+	OPT_WITHIN = FB_OPT_TOOL,
+	OPT_PARTIAL,
+	OPT_MERGE,
+	OPT_BY,
+	OPT_CLOSE_WITHIN,
+	OPT_FORMAT,
+};
+
+static const struct fb_opt opts[] = {
+	{ 'p', "policy", "FILE", "keep the clocks of the policies in FILE "
+	    "(default sla.conf)" },
+	{ 'b', "breaches", NULL,
+	    "write an alert per open item breached or due soon" },
+	{ 'w', "within", "DURATION",
+	    "count clocks due within DURATION as at risk (default 0)" },
+	{ 's', "summary", NULL, "write compliance figures per group" },
+	{ OPT_BY, "by", "LIST", "group the summary by LIST (default "
+	    "policy,priority,channel,queue)" },
+	{ OPT_CLOSE_WITHIN, "close-within", "DURATION",
+	    "the summary's closure window (default 48h)" },
+	{ OPT_PARTIAL, "partial", NULL,
+	    "write the summary's state, for --merge" },
+	{ OPT_MERGE, "merge", NULL, "combine --partial states into a summary" },
+	{ 'e', "explain", "ID", "print the clock of item ID as a timeline" },
+	{ OPT_FORMAT, "format", "FMT", "--summary as json (default) or text" },
+	FB_OPT_COMMON,
+	FB_OPT_INPUT,
+	FB_OPT_OUTPUT,
+	FB_OPT_TIME,
+	FB_OPT_END
+};
+
+static const char *const usage[] = {
+	"fb-sla [-qv] [-p policy] [-w duration] [--now time] [--tz zone] "
+	    "[file ...]",
+	"fb-sla --breaches [-w duration] [-p policy] [--now time] [file ...]",
+	"fb-sla --summary [--by list] [--close-within duration] [--partial] "
+	    "[--format fmt] [file ...]",
+	"fb-sla --merge [--partial] [--format fmt] [file ...]",
+	"fb-sla --explain id [-p policy] [--now time] [--tz zone] [file ...]",
+	NULL
+};
+
+static const struct fb_tool tool = {
+	usage,
+	"Keep the SLA clocks of feedback items from their lifecycle events: "
+	    "annotate, alert, summarise, explain.",
+	opts, NULL,
+	"fb-sla --breaches --within 30m items.ndjson events.ndjson.gz"
+};
+
+enum mode {
+	MODE_ANNOTATE, MODE_BREACHES, MODE_SUMMARY, MODE_PARTIAL, MODE_MERGE,
+	MODE_EXPLAIN
+};
+
+/*
+ * What an item is grouped and matched by: the fields of struct
+ * fb_sla_keys, and the policy, which is worked out from them.
+ */
+enum dim {
+	D_PRIORITY, D_CHANNEL, D_CATEGORY, D_PROVINCE, D_TIER, D_QUEUE,
+	NKEYS,
+	D_POLICY = NKEYS,
+	NDIMS
+};
+
+static const char *const dim_names[NDIMS] = {
+	"priority", "channel", "category", "province", "tier", "queue",
+	"policy"
+};
+
+/* Where each key is in a record. */
+static const char *const key_paths[NKEYS] = {
+	"priority", "channel", "category", "region.province",
+	"customer.tier", "route.queue"
+};
+
+#define RECENT_CLOSED	262144	/* closed ids remembered for late events */
+#define WARN_MAX	5	/* warnings of one kind before a count */
+
+/*---- Interned strings: the few values of priority, channel, queue ----*/
+
+struct pool {
+	char **s;
+	size_t n, cap;
+	uint32_t *slot;		/* open addressing: index + 1, or 0 */
+	size_t nslot;
+};
+
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+	uint64_t h[2];
+
+	fb_hash128(s, len, 0x51a, h);
+	return h[0];
+}
+
+static void
+pool_rehash(struct pool *pl)
+{
+	size_t i, j, mask;
+
+	free(pl->slot);
+	pl->nslot = pl->nslot ? pl->nslot * 2 : 64;
+	pl->slot = fb_xcalloc(pl->nslot, sizeof(*pl->slot));
+	mask = pl->nslot - 1;
+	for (i = 0; i < pl->n; i++) {
+		j = hash_bytes(pl->s[i], strlen(pl->s[i])) & mask;
+		while (pl->slot[j] != 0)
+			j = (j + 1) & mask;
+		pl->slot[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The number (1-based) of the string 's'; 0 for NULL. */
+static uint32_t
+intern(struct pool *pl, const char *s, size_t len)
+{
+	size_t j, mask;
+
+	if (s == NULL)
+		return 0;
+	if ((pl->n + 1) * 2 > pl->nslot)
+		pool_rehash(pl);
+	mask = pl->nslot - 1;
+	for (j = hash_bytes(s, len) & mask; pl->slot[j] != 0;
+	    j = (j + 1) & mask) {
+		const char *t = pl->s[pl->slot[j] - 1];
+
+		if (strlen(t) == len && memcmp(t, s, len) == 0)
+			return pl->slot[j];
+	}
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? pl->cap * 2 : 64;
+		pl->s = fb_xrealloc(pl->s, pl->cap, sizeof(*pl->s));
+	}
+	pl->s[pl->n] = fb_xstrndup(s, len);
+	pl->slot[j] = (uint32_t)++pl->n;
+	return pl->slot[j];
+}
+
+static const char *
+pool_str(const struct pool *pl, uint32_t k)
+{
+	return k == 0 ? NULL : pl->s[k - 1];
+}
+
+static void
+pool_release(struct pool *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		free(pl->s[i]);
+	free(pl->s);
+	free(pl->slot);
+	memset(pl, 0, sizeof(*pl));
+}
+
+/*---- Items held until they close ----*/
+
+struct line_copy {
+	char *p;
+	size_t len;
+};
+
+struct item {
+	char *id;		/* owned, NUL-terminated */
+	size_t idlen;
+	uint64_t hash;
+	uint64_t seq;		/* when its item line came, for output order */
+	fb_time_t created;	/* its ts */
+	fb_time_t closed_at;	/* earliest closed event, or FB_TIME_MAX */
+	fb_time_t last_event;	/* the latest event time so far */
+	uint32_t key[NKEYS];	/* interned, 0 when absent */
+	struct fb_sla_ev *ev;
+	size_t nev, evcap;
+	struct line_copy *lines;	/* annotate: the item's lines */
+	size_t nlines;
+	int have_item;
+};
+
+struct table {
+	struct item **slot;
+	size_t cap, n;
+};
+
+static size_t
+table_find(const struct table *t, const char *id, size_t len, uint64_t h)
+{
+	size_t j, mask = t->cap - 1;
+
+	for (j = h & mask; t->slot[j] != NULL; j = (j + 1) & mask)
+		if (t->slot[j]->hash == h && t->slot[j]->idlen == len &&
+		    memcmp(t->slot[j]->id, id, len) == 0)
+			break;
+	return j;
+}
+
+static void
+table_grow(struct table *t)
+{
+	struct item **old = t->slot;
+	size_t oldcap = t->cap, i, j;
+
+	t->cap = t->cap ? t->cap * 2 : 1024;
+	t->slot = fb_xcalloc(t->cap, sizeof(*t->slot));
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != NULL) {
+			j = table_find(t, old[i]->id, old[i]->idlen,
+			    old[i]->hash);
+			t->slot[j] = old[i];
+		}
+	free(old);
+}
+
+/* The item 'id', made when 'make' and absent; NULL when absent. */
+static struct item *
+table_get(struct table *t, const char *id, size_t len, int make)
+{
+	uint64_t h = hash_bytes(id, len);
+	struct item *it;
+	size_t j;
+
+	if ((t->n + 1) * 4 > t->cap * 3)
+		table_grow(t);
+	j = table_find(t, id, len, h);
+	if (t->slot[j] != NULL || !make)
+		return t->slot[j];
+	it = fb_xcalloc(1, sizeof(*it));
+	it->id = fb_xstrndup(id, len);
+	it->idlen = len;
+	it->hash = h;
+	it->closed_at = FB_TIME_MAX;
+	it->last_event = FB_TIME_MIN;
+	t->slot[j] = it;
+	t->n++;
+	return it;
+}
+
+/* Takes 'it' out of the table, closing the gap (linear probing). */
+static void
+table_remove(struct table *t, const struct item *it)
+{
+	size_t mask = t->cap - 1, i, j, home;
+
+	i = table_find(t, it->id, it->idlen, it->hash);
+	if (t->slot[i] != it)
+		return;
+	t->slot[i] = NULL;
+	t->n--;
+	for (j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
+		home = t->slot[j]->hash & mask;
+		/* moves back what cannot be found past the gap at i */
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && (home <= i && home > j))) {
+			t->slot[i] = t->slot[j];
+			t->slot[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static void
+item_free(struct item *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->nlines; i++)
+		free(it->lines[i].p);
+	free(it->lines);
+	free(it->ev);
+	free(it->id);
+	free(it);
+}
+
+static void
+item_add_event(struct item *it, enum fb_sla_event kind, fb_time_t ts)
+{
+	if (it->nev == it->evcap) {
+		it->evcap = it->evcap ? it->evcap * 2 : 4;
+		it->ev = fb_xrealloc(it->ev, it->evcap, sizeof(*it->ev));
+	}
+	it->ev[it->nev].ts = ts;
+	it->ev[it->nev].kind = kind;
+	it->nev++;
+	if (kind == FB_SLA_CLOSED && ts < it->closed_at)
+		it->closed_at = ts;
+}
+
+/*---- Summary groups ----*/
+
+struct tally {
+	uint64_t met, breached, running;
+	struct fb_sketch times;	/* ms to the first answer, to resolution */
+};
+
+struct group {
+	int dim;		/* NDIMS for the whole */
+	uint32_t key;		/* interned value, 0 when the items lack it */
+	uint64_t items, no_policy, open, pending;
+	struct tally fr, res;
+	uint64_t nr_cycles, nr_late;
+	uint64_t eligible, closed_in;	/* the closure window */
+	uint64_t closed_loop, update_due;
+};
+
+/*---- The run ----*/
+
+struct counts {
+	uint64_t shown, more;
+};
+
+struct sla_run {
+	enum mode mode;
+	struct fb_sla *sla;
+	const char *policy_path;
+	fb_time_t now;
+	int64_t within, close_within;
+	int text;		/* --format text */
+	int dims[NDIMS];	/* --by, in order */
+	int ndims;
+	int dims_given, now_given, within_given;
+	const char *explain_id;
+
+	struct pool pool;
+	struct table items;
+	uint64_t seq;
+	struct fb_recent *closed;	/* ids finalised already */
+
+	struct group *groups;
+	size_t ngroups, gcap;
+	struct group whole;
+	int have_header;	/* --merge: a partial's header seen */
+
+	struct fb_sla_clock clock;
+	struct fb_buf buf;
+	struct fb_rec rec;
+
+	/* what is reported at the end */
+	uint64_t orphan_events, orphan_items;
+	char *orphan_example;
+	uint64_t out_of_order, ignored, late_for_closed, items_seen;
+	char *ignored_example;
+	struct counts dup_items, copies_after_close;
+	int explained;
+};
+
+static fb_time_t
+time_of(const char *s, size_t len, fb_time_t *t)
+{
+	return fb_time_parse_rfc3339(s, len, t);
+}
+
+/* Reads the string at 'path' of 'rec', or NULL. */
+static const char *
+str_at(struct fb_rec *rec, const char *path, size_t *len)
+{
+	return fb_rec_get_str(rec, path, len);
+}
+
+/* Reports why the line is bad input; the record loop rejects it. */
+static int bad(const struct fb_pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+bad(const struct fb_pos *pos, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fb_warnat(pos, "%s", msg);
+	return FB_REJECT;
+}
+
+static void
+warn_limited(struct counts *c, const struct fb_pos *pos, const char *fmt,
+    const char *arg)
+{
+	char msg[512];
+
+	if (c->shown >= WARN_MAX && !fb_conf.verbose) {
+		c->more++;
+		return;
+	}
+	c->shown++;
+	snprintf(msg, sizeof(msg), fmt, arg);
+	if (!fb_conf.quiet)
+		fb_warnat(pos, "warning: %s", msg);
+}
+
+/*---- Writing the clock as JSON ----*/
+
+static void
+add_time(struct fb_buf *b, fb_time_t t)
+{
+	char tb[FB_TIME_BUFSZ];
+
+	if (t == FB_TIME_MAX || t == FB_TIME_MIN) {
+		fb_buf_adds(b, "null");
+		return;
+	}
+	fb_time_format(t, tb);
+	fb_buf_addc(b, '"');
+	fb_buf_adds(b, tb);
+	fb_buf_addc(b, '"');
+}
+
+static void
+add_secs(struct fb_buf *b, int64_t ms)
+{
+	fb_buf_addnum(b, (double)ms / 1000, 3);
+}
+
+static void
+add_state(struct fb_buf *b, int state)
+{
+	fb_buf_addc(b, '"');
+	fb_buf_adds(b, fb_sla_state_name(state));
+	fb_buf_addc(b, '"');
+}
+
+static void
+target_json(struct fb_buf *b, const char *name,
+    const struct fb_sla_target *t, int cycles)
+{
+	if (!t->present)
+		return;
+	fb_buf_printf(b, ",\"%s\":{\"state\":", name);
+	add_state(b, t->state);
+	fb_buf_adds(b, ",\"target\":");
+	add_secs(b, t->target);
+	fb_buf_adds(b, ",\"elapsed\":");
+	add_secs(b, t->elapsed);
+	fb_buf_adds(b, ",\"due\":");
+	add_time(b, t->due);
+	if (t->stopped != FB_TIME_MIN) {
+		fb_buf_adds(b, ",\"stopped\":");
+		add_time(b, t->stopped);
+	}
+	if (cycles) {
+		fb_buf_printf(b, ",\"cycles\":%d,\"late\":%d", t->cycles,
+		    t->late);
+		if (t->total != t->elapsed) {
+			fb_buf_adds(b, ",\"total\":");
+			add_secs(b, t->total);
+		}
+	}
+	fb_buf_addc(b, '}');
+}
+
+/* The `sla` object of an item. */
+static void
+sla_json(struct sla_run *S, const struct fb_sla_policy *p,
+    const struct fb_sla_clock *c, struct fb_buf *b)
+{
+	const struct fb_calendar *cal;
+
+	fb_buf_adds(b, "{\"policy\":");
+	if (p == NULL) {
+		fb_buf_adds(b, "null,\"state\":\"none\",\"as_of\":");
+		add_time(b, S->now);
+		fb_buf_addc(b, '}');
+		return;
+	}
+	fb_buf_json_str(b, fb_sla_policy_name(p),
+	    strlen(fb_sla_policy_name(p)));
+	fb_buf_adds(b, ",\"state\":");
+	add_state(b, c->state);
+	fb_buf_printf(b, ",\"open\":%s,\"pending\":%s",
+	    c->open ? "true" : "false", c->pending ? "true" : "false");
+	fb_buf_adds(b, ",\"first_response_due\":");
+	add_time(b, c->first_response.due);
+	fb_buf_adds(b, ",\"resolution_due\":");
+	add_time(b, c->resolution.due);
+	if (c->update_state != FB_SLA_NONE) {
+		fb_buf_adds(b, ",\"update_due\":");
+		add_time(b, c->update_due);
+		fb_buf_adds(b, ",\"update\":");
+		add_state(b, c->update_state);
+	}
+	target_json(b, "first_response", &c->first_response, 0);
+	target_json(b, "next_response", &c->next_response, 1);
+	target_json(b, "resolution", &c->resolution, 1);
+	cal = fb_sla_policy_calendar(p);
+	if (cal != NULL) {
+		fb_buf_adds(b, ",\"time\":\"business\",\"calendar\":");
+		fb_buf_json_str(b, fb_calendar_name(cal),
+		    strlen(fb_calendar_name(cal)));
+	} else {
+		fb_buf_adds(b, ",\"time\":\"calendar\"");
+	}
+	if (c->ignored)
+		fb_buf_printf(b, ",\"ignored\":%u", c->ignored);
+	fb_buf_adds(b, ",\"as_of\":");
+	add_time(b, S->now);
+	fb_buf_addc(b, '}');
+}
+
+static int
+write_buf(const struct fb_buf *b)
+{
+	int rc;
+
+	if (b->err)
+		fb_diex("out of memory");
+	rc = fb_conf.pretty ? fb_json_write_pretty(&fb_stdout, b->p, b->len) :
+	    fb_out_write(&fb_stdout, b->p, b->len);
+	if (rc < 0)
+		return -1;
+	return fb_out_end_record(&fb_stdout);
+}
+
+/*---- Working out an item's clock ----*/
+
+static const struct fb_sla_policy *
+policy_of(struct sla_run *S, const struct item *it)
+{
+	struct fb_sla_keys k;
+
+	k.priority = pool_str(&S->pool, it->key[D_PRIORITY]);
+	k.channel = pool_str(&S->pool, it->key[D_CHANNEL]);
+	k.category = pool_str(&S->pool, it->key[D_CATEGORY]);
+	k.province = pool_str(&S->pool, it->key[D_PROVINCE]);
+	k.tier = pool_str(&S->pool, it->key[D_TIER]);
+	k.queue = pool_str(&S->pool, it->key[D_QUEUE]);
+	return fb_sla_match(S->sla, &k);
+}
+
+static void
+work_out(struct sla_run *S, const struct fb_sla_policy *p,
+    const struct item *it)
+{
+	struct fb_error err;
+
+	if (fb_sla_clock(p, it->created, it->ev, it->nev, S->now, S->within,
+	    &S->clock, &err) < 0)
+		fb_diex("%s", err.msg);
+	if (S->clock.ignored) {
+		S->ignored += S->clock.ignored;
+		if (S->ignored_example == NULL)
+			S->ignored_example = fb_xstrdup(it->id);
+	}
+}
+
+/*---- Annotate ----*/
+
+static int
+annotate(struct sla_run *S, const struct fb_sla_policy *p, struct item *it)
+{
+	struct fb_error err;
+	size_t i;
+
+	S->buf.len = 0;
+	sla_json(S, p, &S->clock, &S->buf);
+	if (S->buf.err)
+		fb_diex("out of memory");
+	for (i = 0; i < it->nlines; i++) {
+		if (fb_rec_parse(&S->rec, it->lines[i].p, it->lines[i].len,
+		    &err) < 0)
+			fb_diex("item '%s' no longer parses: %s", it->id,
+			    err.msg);
+		if (fb_rec_set_raw(&S->rec, "sla", S->buf.p, S->buf.len) < 0)
+			fb_diex("out of memory");
+		if (fb_rec_write(&S->rec, &fb_stdout,
+		    fb_conf.pretty ? FB_REC_PRETTY : 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*---- Breaches ----*/
+
+static const char *const clock_names[3] = {
+	"first_response", "next_response", "resolution"
+};
+
+static void
+alert_head(struct sla_run *S, struct fb_buf *b, const struct item *it,
+    const struct fb_sla_policy *p, const char *kind, const char *idpart)
+{
+	static const int shown[] = { D_PRIORITY, D_CHANNEL, D_CATEGORY,
+	    D_QUEUE };
+	size_t i;
+
+	b->len = 0;
+	fb_buf_printf(b, "{\"type\":\"alert\",\"kind\":\"%s\",\"id\":", kind);
+	S->buf.len = 0;
+	fb_buf_adds(&S->buf, "sla:");
+	fb_buf_add(&S->buf, it->id, it->idlen);
+	fb_buf_adds(&S->buf, idpart);
+	fb_buf_json_str(b, S->buf.p, S->buf.len);
+	fb_buf_adds(b, ",\"item\":");
+	fb_buf_json_str(b, it->id, it->idlen);
+	fb_buf_adds(b, ",\"ts\":");
+	add_time(b, S->now);
+	fb_buf_adds(b, ",\"policy\":");
+	fb_buf_json_str(b, fb_sla_policy_name(p),
+	    strlen(fb_sla_policy_name(p)));
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		const char *v = pool_str(&S->pool, it->key[shown[i]]);
+
+		if (v == NULL)
+			continue;
+		fb_buf_printf(b, ",\"%s\":", dim_names[shown[i]]);
+		fb_buf_json_str(b, v, strlen(v));
+	}
+	fb_buf_adds(b, ",\"created\":");
+	add_time(b, it->created);
+}
+
+/* Adds "overdue" or "left" in seconds for a clock due at 'due'. */
+static void
+add_lateness(struct sla_run *S, struct fb_buf *b, fb_time_t due)
+{
+	if (due < S->now) {
+		fb_buf_adds(b, ",\"overdue\":");
+		add_secs(b, S->now - due);
+	} else {
+		fb_buf_adds(b, ",\"left\":");
+		add_secs(b, due - S->now);
+	}
+}
+
+/* Whether clock 't' calls for an alert: breached, or due within --within. */
+static int
+alarming(struct sla_run *S, const struct fb_sla_target *t, int pending)
+{
+	if (!t->present || t->stopped != FB_TIME_MIN ||
+	    t->state == FB_SLA_NONE)
+		return 0;
+	if (t->state == FB_SLA_BREACHED)
+		return 1;
+	/* a paused clock cannot run out while the customer is away */
+	return !pending && t->due != FB_TIME_MAX &&
+	    t->due - S->now <= S->within;
+}
+
+static int
+breaches(struct sla_run *S, const struct fb_sla_policy *p,
+    const struct item *it)
+{
+	const struct fb_sla_clock *c = &S->clock;
+	const struct fb_sla_target *t[3] = {
+		&c->first_response, &c->next_response, &c->resolution
+	};
+	struct fb_buf line = { 0 };
+	int i, worst = -1, breached = 0, rc = 0;
+	char idpart[64];
+
+	if (!c->open)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		if (!alarming(S, t[i], c->pending))
+			continue;
+		if (t[i]->state == FB_SLA_BREACHED && !breached) {
+			breached = 1;
+			worst = i;
+		} else if (worst < 0) {
+			worst = i;
+		}
+	}
+	if (worst >= 0) {
+		snprintf(idpart, sizeof(idpart), ":%s:%d:%s",
+		    clock_names[worst], t[worst]->cycles > 0 ?
+		    t[worst]->cycles : 1, breached ? "breached" : "at_risk");
+		alert_head(S, &line, it, p, breached ? "sla_breach" :
+		    "sla_at_risk", idpart);
+		fb_buf_printf(&line, ",\"clock\":\"%s\",\"state\":",
+		    clock_names[worst]);
+		add_state(&line, t[worst]->state == FB_SLA_BREACHED ?
+		    FB_SLA_BREACHED : FB_SLA_AT_RISK);
+		fb_buf_adds(&line, ",\"due\":");
+		add_time(&line, t[worst]->due);
+		add_lateness(S, &line, t[worst]->due);
+		fb_buf_printf(&line, ",\"pending\":%s,\"clocks\":[",
+		    c->pending ? "true" : "false");
+		for (i = 0; i < 3; i++) {
+			if (!alarming(S, t[i], c->pending))
+				continue;
+			if (line.p[line.len - 1] != '[')
+				fb_buf_addc(&line, ',');
+			fb_buf_printf(&line, "{\"clock\":\"%s\",\"state\":",
+			    clock_names[i]);
+			add_state(&line, t[i]->state == FB_SLA_BREACHED ?
+			    FB_SLA_BREACHED : FB_SLA_AT_RISK);
+			fb_buf_adds(&line, ",\"due\":");
+			add_time(&line, t[i]->due);
+			add_lateness(S, &line, t[i]->due);
+			fb_buf_adds(&line, ",\"target\":");
+			add_secs(&line, t[i]->target);
+			fb_buf_adds(&line, ",\"elapsed\":");
+			add_secs(&line, t[i]->elapsed);
+			fb_buf_addc(&line, '}');
+		}
+		fb_buf_adds(&line, "]}");
+		rc = write_buf(&line);
+	}
+	/* open this long with no word to the customer since */
+	if (rc == 0 && (c->update_state == FB_SLA_BREACHED ||
+	    (c->update_state == FB_SLA_AT_RISK &&
+	    c->update_due - S->now <= S->within))) {
+		alert_head(S, &line, it, p, "customer_update_due", ":update");
+		fb_buf_adds(&line, ",\"state\":");
+		add_state(&line, c->update_state == FB_SLA_BREACHED ?
+		    FB_SLA_BREACHED : FB_SLA_AT_RISK);
+		fb_buf_adds(&line, ",\"due\":");
+		add_time(&line, c->update_due);
+		add_lateness(S, &line, c->update_due);
+		fb_buf_printf(&line, ",\"pending\":%s}",
+		    c->pending ? "true" : "false");
+		rc = write_buf(&line);
+	}
+	fb_buf_release(&line);
+	return rc;
+}
+
+/*---- Summary ----*/
+
+static struct group *
+group_of(struct sla_run *S, int dim, uint32_t key)
+{
+	struct group *g;
+	size_t i;
+
+	if (dim == NDIMS)
+		return &S->whole;
+	for (i = 0; i < S->ngroups; i++)
+		if (S->groups[i].dim == dim && S->groups[i].key == key)
+			return &S->groups[i];
+	if (S->ngroups == S->gcap) {
+		S->gcap = S->gcap ? S->gcap * 2 : 32;
+		S->groups = fb_xrealloc(S->groups, S->gcap,
+		    sizeof(*S->groups));
+	}
+	g = &S->groups[S->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->dim = dim;
+	g->key = key;
+	return g;
+}
+
+static void
+tally_state(struct tally *t, const struct fb_sla_target *c)
+{
+	if (!c->present)
+		return;
+	if (c->state == FB_SLA_MET)
+		t->met++;
+	else if (c->state == FB_SLA_BREACHED)
+		t->breached++;
+	else if (c->state != FB_SLA_NONE)
+		t->running++;
+}
+
+static void
+count_into(struct sla_run *S, struct group *g, const struct item *it,
+    const struct fb_sla_policy *p)
+{
+	const struct fb_sla_clock *c = &S->clock;
+	const struct fb_sla_span *last;
+
+	g->items++;
+	if (p == NULL) {
+		g->no_policy++;
+		return;
+	}
+	g->open += c->open;
+	g->pending += c->pending;
+	tally_state(&g->fr, &c->first_response);
+	tally_state(&g->res, &c->resolution);
+	/* the time to the first answer, not to a resolution without one */
+	if (c->first_response.present && c->first_response_at != FB_TIME_MIN &&
+	    c->first_response.stopped == c->first_response_at &&
+	    fb_sketch_add(&g->fr.times, c->first_response.elapsed) < 0)
+		fb_diex("out of memory");
+	if (c->resolution.present && !c->open &&
+	    fb_sketch_add(&g->res.times, c->resolution.total) < 0)
+		fb_diex("out of memory");
+	g->nr_cycles += (uint64_t)c->next_response.cycles;
+	g->nr_late += (uint64_t)c->next_response.late;
+	last = c->nspans > 0 ? &c->spans[c->nspans - 1] : NULL;
+	if (!c->open && last != NULL && last->what == FB_SLA_STOPPED) {
+		g->eligible++;
+		if (last->from - it->created <= S->close_within)
+			g->closed_in++;
+	} else if (S->now - it->created >= S->close_within) {
+		g->eligible++;
+	}
+	if (!c->open && c->first_response_at != FB_TIME_MIN)
+		g->closed_loop++;
+	if (c->open && c->update_state == FB_SLA_BREACHED)
+		g->update_due++;
+}
+
+static void
+count_item(struct sla_run *S, const struct item *it,
+    const struct fb_sla_policy *p)
+{
+	uint32_t key;
+	int d;
+
+	count_into(S, &S->whole, it, p);
+	for (d = 0; d < S->ndims; d++) {
+		if (S->dims[d] == D_POLICY)
+			key = p == NULL ? 0 : intern(&S->pool,
+			    fb_sla_policy_name(p),
+			    strlen(fb_sla_policy_name(p)));
+		else
+			key = it->key[S->dims[d]];
+		count_into(S, group_of(S, S->dims[d], key), it, p);
+	}
+}
+
+static int
+tally_merge(struct tally *into, const struct tally *from)
+{
+	into->met += from->met;
+	into->breached += from->breached;
+	into->running += from->running;
+	return fb_sketch_merge(&into->times, &from->times);
+}
+
+static void
+group_merge(struct group *into, const struct group *from)
+{
+	into->items += from->items;
+	into->no_policy += from->no_policy;
+	into->open += from->open;
+	into->pending += from->pending;
+	if (tally_merge(&into->fr, &from->fr) < 0 ||
+	    tally_merge(&into->res, &from->res) < 0)
+		fb_diex("out of memory");
+	into->nr_cycles += from->nr_cycles;
+	into->nr_late += from->nr_late;
+	into->eligible += from->eligible;
+	into->closed_in += from->closed_in;
+	into->closed_loop += from->closed_loop;
+	into->update_due += from->update_due;
+}
+
+static void
+group_release(struct group *g)
+{
+	fb_sketch_release(&g->fr.times);
+	fb_sketch_release(&g->res.times);
+}
+
+/*---- Finishing an item ----*/
+
+/* Works out, writes or counts, and forgets the item. */
+static int
+finish(struct sla_run *S, struct item *it)
+{
+	const struct fb_sla_policy *p = policy_of(S, it);
+	int rc = 0;
+
+	if (p != NULL)
+		work_out(S, p, it);
+	switch (S->mode) {
+	case MODE_ANNOTATE:
+		rc = annotate(S, p, it);
+		break;
+	case MODE_BREACHES:
+		/* an item from after --now cannot have breached yet */
+		if (p != NULL && it->created <= S->now)
+			rc = breaches(S, p, it);
+		break;
+	case MODE_SUMMARY:
+	case MODE_PARTIAL:
+	case MODE_MERGE:
+		/* nor does it count among the items as of --now */
+		if (it->created <= S->now)
+			count_item(S, it, p);
+		break;
+	case MODE_EXPLAIN:
+		break;
+	}
+	if (fb_recent_add(S->closed, it->hash, it->created) == NULL)
+		fb_diex("out of memory");
+	table_remove(&S->items, it);
+	item_free(it);
+	return rc;
+}
+
+/* Finishes the item now when it has closed: nothing can change it. */
+static int
+maybe_finish(struct sla_run *S, struct item *it)
+{
+	if (S->mode == MODE_EXPLAIN || !it->have_item ||
+	    it->closed_at > S->now)
+		return 0;
+	/* --partial and --merge --partial keep open items for the merge */
+	return finish(S, it);
+}
+
+static int
+recently_closed(struct sla_run *S, const char *id, size_t len)
+{
+	uint64_t cursor;
+	fb_time_t ts;
+
+	return fb_recent_first(S->closed, hash_bytes(id, len), &cursor,
+	    &ts) != NULL;
+}
+
+/*---- Reading the input ----*/
+
+static int
+on_event(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
+{
+	const char *id, *name, *ts;
+	size_t idlen, tslen;
+	enum fb_sla_event kind;
+	struct item *it;
+	fb_time_t t;
+
+	if ((id = str_at(rec, "id", &idlen)) == NULL || idlen == 0)
+		return bad(pos, "an event needs the id of its item");
+	if ((name = str_at(rec, "event", NULL)) == NULL ||
+	    fb_sla_event_parse(name, &kind) < 0)
+		return bad(pos, "unknown event '%s' (assigned, "
+		    "first_response, response, customer_reply, pending, "
+		    "resumed, resolved, reopened, closed or csat)",
+		    name ? name : "");
+	if ((ts = str_at(rec, "ts", &tslen)) == NULL ||
+	    time_of(ts, tslen, &t) < 0)
+		return bad(pos, "an event needs a ts in RFC 3339 "
+		    "(2026-11-22T02:15:00Z)");
+	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
+		return FB_DROP;
+	it = table_get(&S->items, id, idlen, 0);
+	if (it == NULL && recently_closed(S, id, idlen)) {
+		/* a survey after closing is normal; anything else is late */
+		if (kind != FB_SLA_CSAT)
+			S->late_for_closed++;
+		return FB_EMIT;
+	}
+	if (it == NULL)
+		it = table_get(&S->items, id, idlen, 1);
+	if (t < it->last_event)
+		S->out_of_order++;
+	else
+		it->last_event = t;
+	item_add_event(it, kind, t);
+	return maybe_finish(S, it) < 0 ? FB_FATAL : FB_EMIT;
+}
+
+/* An item's own time fields are events too. */
+static int
+item_times(struct fb_rec *rec, struct item *it, const struct fb_pos *pos)
+{
+	static const struct {
+		const char *field;
+		enum fb_sla_event kind;
+	} fields[] = {
+		{ "first_response_at", FB_SLA_FIRST_RESPONSE },
+		{ "resolved_at", FB_SLA_RESOLVED },
+		{ "closed_at", FB_SLA_CLOSED },
+	};
+	struct fb_span raw;
+	const char *s;
+	size_t i, len;
+	fb_time_t t;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!fb_rec_raw(rec, fields[i].field, &raw) ||
+		    (raw.len == 4 && memcmp(raw.p, "null", 4) == 0))
+			continue;
+		if ((s = str_at(rec, fields[i].field, &len)) == NULL ||
+		    time_of(s, len, &t) < 0)
+			return bad(pos, "%s is not an RFC 3339 time",
+			    fields[i].field);
+		if (it != NULL)
+			item_add_event(it, fields[i].kind, t);
+	}
+	return 0;
+}
+
+static int
+on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
+{
+	const char *id, *ts, *v;
+	size_t idlen, tslen, len;
+	struct item *it;
+	fb_time_t t;
+	int k, rc;
+
+	if ((id = str_at(rec, "id", &idlen)) == NULL || idlen == 0)
+		return bad(pos, "an item needs an id (run fb-ingest first)");
+	if ((ts = str_at(rec, "ts", &tslen)) == NULL ||
+	    time_of(ts, tslen, &t) < 0)
+		return bad(pos, "an item needs a ts in RFC 3339 "
+		    "(2026-11-22T02:15:00Z)");
+	if ((rc = item_times(rec, NULL, pos)) != 0)
+		return rc;
+	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
+		return FB_DROP;
+	S->items_seen++;
+	it = table_get(&S->items, id, idlen, 0);
+	if (it == NULL && recently_closed(S, id, idlen)) {
+		warn_limited(&S->copies_after_close, pos, "item '%s' again "
+		    "after it closed: left as it was", id);
+		return S->mode == MODE_ANNOTATE ? FB_EMIT : FB_DROP;
+	}
+	if (it == NULL)
+		it = table_get(&S->items, id, idlen, 1);
+	else if (it->have_item)
+		warn_limited(&S->dup_items, pos, "item '%s' again: the later "
+		    "copy's fields count", id);
+	if (!it->have_item)
+		it->seq = S->seq++;
+	it->have_item = 1;
+	it->created = t;
+	for (k = 0; k < NKEYS; k++) {
+		v = str_at(rec, key_paths[k], &len);
+		it->key[k] = intern(&S->pool, v, len);
+	}
+	item_times(rec, it, pos);
+	if (S->mode == MODE_ANNOTATE) {
+		it->lines = fb_xrealloc(it->lines, it->nlines + 1,
+		    sizeof(*it->lines));
+		it->lines[it->nlines].p = fb_xstrndup(rec->line, rec->len);
+		it->lines[it->nlines].len = rec->len;
+		it->nlines++;
+	}
+	return maybe_finish(S, it) < 0 ? FB_FATAL : FB_DROP;
+}
+
+/*---- Partial state ----*/
+
+static json_t *
+tally_to_json(const struct tally *t)
+{
+	return json_pack("{s:I, s:I, s:I, s:o}", "met", (json_int_t)t->met,
+	    "breached", (json_int_t)t->breached, "running",
+	    (json_int_t)t->running, "times", fb_sketch_to_json(&t->times));
+}
+
+static int
+write_json(json_t *j)
+{
+	char *text;
+	int rc;
+
+	if (j == NULL || (text = json_dumps(j, JSON_COMPACT)) == NULL)
+		fb_diex("out of memory");
+	json_decref(j);
+	rc = fb_conf.pretty ? fb_json_write_pretty(&fb_stdout, text,
+	    strlen(text)) : fb_out_write(&fb_stdout, text, strlen(text));
+	free(text);
+	if (rc < 0)
+		return -1;
+	return fb_out_end_record(&fb_stdout);
+}
+
+static json_t *
+key_json(struct sla_run *S, uint32_t key)
+{
+	const char *v = pool_str(&S->pool, key);
+
+	return v == NULL ? json_null() : json_string(v);
+}
+
+static int
+write_group_state(struct sla_run *S, const struct group *g)
+{
+	return write_json(json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, "
+	    "s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "type", "sla_group",
+	    "by", g->dim == NDIMS ? "all" : dim_names[g->dim],
+	    "key", g->dim == NDIMS ? json_string("all") : key_json(S, g->key),
+	    "items", (json_int_t)g->items,
+	    "no_policy", (json_int_t)g->no_policy,
+	    "open", (json_int_t)g->open,
+	    "pending", (json_int_t)g->pending,
+	    "first_response", tally_to_json(&g->fr),
+	    "resolution", tally_to_json(&g->res),
+	    "nr_cycles", (json_int_t)g->nr_cycles,
+	    "nr_late", (json_int_t)g->nr_late,
+	    "eligible", (json_int_t)g->eligible,
+	    "closed_in", (json_int_t)g->closed_in,
+	    "closed_loop", (json_int_t)g->closed_loop,
+	    "update_due", (json_int_t)g->update_due));
+}
+
+static int
+write_item_state(struct sla_run *S, const struct item *it)
+{
+	json_t *o, *keys, *ev;
+	char tb[FB_TIME_BUFSZ];
+	size_t i;
+	int k;
+
+	o = json_pack("{s:s, s:s%}", "type", "sla_item", "id", it->id,
+	    it->idlen);
+	keys = json_object();
+	ev = json_array();
+	if (o == NULL || keys == NULL || ev == NULL)
+		fb_diex("out of memory");
+	if (it->have_item) {
+		fb_time_format(it->created, tb);
+		json_object_set_new(o, "ts", json_string(tb));
+		for (k = 0; k < NKEYS; k++)
+			if (it->key[k] != 0)
+				json_object_set_new(keys, dim_names[k],
+				    key_json(S, it->key[k]));
+		json_object_set_new(o, "keys", keys);
+	} else {
+		json_decref(keys);
+	}
+	for (i = 0; i < it->nev; i++) {
+		fb_time_format(it->ev[i].ts, tb);
+		json_array_append_new(ev, json_pack("[ss]", tb,
+		    fb_sla_event_name(it->ev[i].kind)));
+	}
+	json_object_set_new(o, "events", ev);
+	return write_json(o);
+}
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct item *x = *(struct item *const *)a;
+	const struct item *y = *(struct item *const *)b;
+
+	if (x->have_item != y->have_item)
+		return x->have_item ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The held items in the order their item lines came, event-only ones last. */
+static struct item **
+held_items(struct sla_run *S, size_t *n)
+{
+	struct item **v;
+	size_t i, k = 0;
+
+	v = fb_xcalloc(S->items.n + 1, sizeof(*v));
+	for (i = 0; i < S->items.cap; i++)
+		if (S->items.slot[i] != NULL)
+			v[k++] = S->items.slot[i];
+	qsort(v, k, sizeof(*v), by_seq);
+	*n = k;
+	return v;
+}
+
+static int
+write_partial(struct sla_run *S)
+{
+	struct item **v;
+	json_t *by;
+	char tb[FB_TIME_BUFSZ];
+	size_t i, n;
+	int d, rc;
+
+	by = json_array();
+	for (d = 0; d < S->ndims; d++)
+		json_array_append_new(by, json_string(dim_names[S->dims[d]]));
+	fb_time_format(S->now, tb);
+	rc = write_json(json_pack("{s:s, s:i, s:s, s:o, s:I}", "type",
+	    "sla_partial", "version", 1, "as_of", tb, "by", by,
+	    "close_within", (json_int_t)S->close_within));
+	if (rc == 0)
+		rc = write_group_state(S, &S->whole);
+	for (i = 0; rc == 0 && i < S->ngroups; i++)
+		rc = write_group_state(S, &S->groups[i]);
+	v = held_items(S, &n);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = write_item_state(S, v[i]);
+	free(v);
+	return rc;
+}
+
+static int
+tally_from_json(struct tally *t, json_t *j, struct fb_error *err)
+{
+	json_int_t met, breached, running;
+	json_t *times;
+
+	if (json_unpack(j, "{s:I, s:I, s:I, s:o}", "met", &met, "breached",
+	    &breached, "running", &running, "times", &times) < 0 ||
+	    met < 0 || breached < 0 || running < 0)
+		return fb_error_set(err, "bad tally");
+	t->met = (uint64_t)met;
+	t->breached = (uint64_t)breached;
+	t->running = (uint64_t)running;
+	return fb_sketch_from_json(&t->times, times, err);
+}
+
+static int
+read_group_state(struct sla_run *S, json_t *j, struct fb_error *err)
+{
+	json_int_t v[11];
+	json_t *key, *fr, *res;
+	const char *by;
+	struct group g;
+	int d, i, rc;
+
+	memset(&g, 0, sizeof(g));
+	if (json_unpack(j, "{s:s, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I}", "by", &by, "key", &key,
+	    "items", &v[0], "no_policy", &v[1], "open", &v[2],
+	    "pending", &v[3], "first_response", &fr, "resolution", &res,
+	    "nr_cycles", &v[4], "nr_late", &v[5], "eligible", &v[6],
+	    "closed_in", &v[7], "closed_loop", &v[8],
+	    "update_due", &v[9]) < 0)
+		return fb_error_set(err, "an sla_group line lacks a member");
+	for (i = 0; i < 10; i++)
+		if (v[i] < 0)
+			return fb_error_set(err, "a negative count");
+	if (strcmp(by, "all") == 0) {
+		d = NDIMS;
+	} else {
+		for (d = 0; d < NDIMS; d++)
+			if (strcmp(by, dim_names[d]) == 0)
+				break;
+		for (i = 0; i < S->ndims && d < NDIMS; i++)
+			if (S->dims[i] == d)
+				break;
+		if (d == NDIMS || i == S->ndims)
+			return fb_error_set(err, "a group by '%s', which the "
+			    "header does not list", by);
+	}
+	if (!json_is_string(key) && !json_is_null(key))
+		return fb_error_set(err, "a group key must be a string or "
+		    "null");
+	g.items = (uint64_t)v[0];
+	g.no_policy = (uint64_t)v[1];
+	g.open = (uint64_t)v[2];
+	g.pending = (uint64_t)v[3];
+	g.nr_cycles = (uint64_t)v[4];
+	g.nr_late = (uint64_t)v[5];
+	g.eligible = (uint64_t)v[6];
+	g.closed_in = (uint64_t)v[7];
+	g.closed_loop = (uint64_t)v[8];
+	g.update_due = (uint64_t)v[9];
+	rc = tally_from_json(&g.fr, fr, err);
+	if (rc == 0)
+		rc = tally_from_json(&g.res, res, err);
+	if (rc == 0)
+		group_merge(group_of(S, d, d == NDIMS ? 0 :
+		    json_is_null(key) ? 0 : intern(&S->pool,
+		    json_string_value(key), json_string_length(key))), &g);
+	group_release(&g);
+	return rc;
+}
+
+static int
+read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
+{
+	json_t *keys = NULL, *events, *e, *v;
+	const char *id, *ts = NULL, *t, *name;
+	size_t idlen, i;
+	enum fb_sla_event kind;
+	struct item *it;
+	fb_time_t when, created = 0;
+	int k;
+
+	if (json_unpack(j, "{s:s%, s?s, s?o, s:o}", "id", &id, &idlen, "ts",
+	    &ts, "keys", &keys, "events", &events) < 0 ||
+	    !json_is_array(events) || idlen == 0)
+		return fb_error_set(err, "an sla_item line needs an id and "
+		    "events");
+	if (ts != NULL && time_of(ts, strlen(ts), &created) < 0)
+		return fb_error_set(err, "bad ts '%s'", ts);
+	json_array_foreach(events, i, e) {
+		if (json_unpack(e, "[ss]", &t, &name) < 0 ||
+		    time_of(t, strlen(t), &when) < 0 ||
+		    fb_sla_event_parse(name, &kind) < 0)
+			return fb_error_set(err, "bad event %zu", i);
+	}
+	it = table_get(&S->items, id, idlen, 0);
+	if (it == NULL && recently_closed(S, id, idlen)) {
+		S->late_for_closed += json_array_size(events);
+		return 0;
+	}
+	if (it == NULL)
+		it = table_get(&S->items, id, idlen, 1);
+	if (ts != NULL) {
+		if (!it->have_item)
+			it->seq = S->seq++;
+		it->have_item = 1;
+		it->created = created;
+		for (k = 0; k < NKEYS; k++) {
+			v = keys == NULL ? NULL :
+			    json_object_get(keys, dim_names[k]);
+			it->key[k] = json_is_string(v) ? intern(&S->pool,
+			    json_string_value(v), json_string_length(v)) : 0;
+		}
+	}
+	json_array_foreach(events, i, e) {
+		json_unpack(e, "[ss]", &t, &name);
+		time_of(t, strlen(t), &when);
+		fb_sla_event_parse(name, &kind);
+		item_add_event(it, kind, when);
+	}
+	return maybe_finish(S, it) < 0 ? -2 : 0;
+}
+
+static int
+read_header(struct sla_run *S, json_t *j, struct fb_error *err)
+{
+	json_int_t version, close_within;
+	json_t *by, *name;
+	const char *as_of;
+	int dims[NDIMS], n = 0, d;
+	fb_time_t t;
+	size_t i;
+
+	if (json_unpack(j, "{s:I, s:s, s:o, s:I}", "version", &version,
+	    "as_of", &as_of, "by", &by, "close_within", &close_within) < 0 ||
+	    !json_is_array(by))
+		return fb_error_set(err, "an sla_partial line needs version, "
+		    "as_of, by and close_within");
+	if (version != 1)
+		return fb_error_set(err, "partial state version %lld; this "
+		    "fb-sla reads version 1", (long long)version);
+	if (time_of(as_of, strlen(as_of), &t) < 0)
+		return fb_error_set(err, "bad as_of '%s'", as_of);
+	json_array_foreach(by, i, name) {
+		for (d = 0; d < NDIMS; d++)
+			if (json_is_string(name) &&
+			    strcmp(json_string_value(name), dim_names[d]) == 0)
+				break;
+		if (d == NDIMS || n == NDIMS)
+			return fb_error_set(err, "bad 'by' list");
+		dims[n++] = d;
+	}
+	if (!S->have_header) {
+		if (S->now_given && t != S->now)
+			return fb_error_set(err, "the state is as of %s, not "
+			    "--now", as_of);
+		if (S->dims_given && (n != S->ndims ||
+		    memcmp(dims, S->dims, (size_t)n * sizeof(*dims)) != 0))
+			return fb_error_set(err, "the state is grouped "
+			    "otherwise than --by says");
+		S->now = t;
+		S->ndims = n;
+		memcpy(S->dims, dims, (size_t)n * sizeof(*dims));
+		S->close_within = close_within;
+		S->have_header = 1;
+		return 0;
+	}
+	/* every state must be of the same moment and grouping */
+	if (t != S->now || n != S->ndims ||
+	    memcmp(dims, S->dims, (size_t)n * sizeof(*dims)) != 0 ||
+	    close_within != S->close_within)
+		return fb_error_set(err, "partial states of different runs: "
+		    "give every --partial run the same --now, --by and "
+		    "--close-within");
+	return 0;
+}
+
+static int
+on_partial(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
+{
+	struct fb_span whole = { rec->line, rec->len };
+	struct fb_error err;
+	const char *type;
+	json_t *j;
+	int rc;
+
+	type = str_at(rec, "type", NULL);
+	if (type == NULL || (strcmp(type, "sla_partial") != 0 &&
+	    strcmp(type, "sla_group") != 0 && strcmp(type, "sla_item") != 0))
+		return bad(pos, "not a partial state of fb-sla (run "
+		    "fb-sla --summary --partial first)");
+	if ((j = fb_json_decode(whole)) == NULL)
+		fb_diex("out of memory");
+	if (strcmp(type, "sla_partial") == 0) {
+		rc = read_header(S, j, &err);
+		json_decref(j);
+		if (rc < 0)
+			fb_diex("%s:%lu: %s", pos->file, pos->line, err.msg);
+		return FB_DROP;
+	}
+	if (!S->have_header) {
+		json_decref(j);
+		fb_diex("%s:%lu: a partial state starts with its sla_partial "
+		    "line", pos->file, pos->line);
+	}
+	rc = strcmp(type, "sla_group") == 0 ? read_group_state(S, j, &err) :
+	    read_item_state(S, j, &err);
+	json_decref(j);
+	if (rc == -2)
+		return FB_FATAL;
+	return rc < 0 ? bad(pos, "%s", err.msg) : FB_DROP;
+}
+
+static int
+on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
+{
+	struct sla_run *S = arg;
+	const char *type;
+	int rc;
+
+	if (S->mode == MODE_MERGE)
+		return on_partial(S, rec, pos);
+	if (fb_rec_is_feedback(rec))
+		return on_item(S, rec, pos);
+	type = str_at(rec, "type", NULL);
+	if (type != NULL && strcmp(type, "event") == 0) {
+		rc = on_event(S, rec, pos);
+		if (rc == FB_EMIT && S->mode != MODE_ANNOTATE)
+			rc = FB_DROP;
+		return rc;
+	}
+	/* alerts and the like are not ours: through, in annotate mode */
+	return S->mode == MODE_ANNOTATE ? FB_EMIT : FB_DROP;
+}
+
+/*---- Explain ----*/
+
+/* Adds 't' as local time in --tz, "2026-10-09 17:30:00 +0800". */
+static void
+add_local(struct fb_buf *b, fb_time_t t)
+{
+	char tb[64];
+	struct tm tm;
+
+	if (t == FB_TIME_MAX) {
+		fb_buf_adds(b, "never");
+		return;
+	}
+	if (fb_time_local(t, &tm) < 0 ||
+	    strftime(tb, sizeof(tb), "%Y-%m-%d %H:%M:%S %z", &tm) == 0) {
+		fb_time_format(t, tb);
+	}
+	fb_buf_adds(b, tb);
+}
+
+static void
+add_duration(struct fb_buf *b, int64_t ms)
+{
+	char db[64];
+
+	fb_duration_format(ms, db, sizeof(db));
+	fb_buf_adds(b, ms == 0 ? "0s" : db);
+}
+
+/* Adds 's' with control characters shown as '?': ids are untrusted. */
+static void
+add_clean(struct fb_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fb_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
+		    *s);
+}
+
+struct excluded {
+	struct fb_buf *b;
+};
+
+static int
+on_excluded(void *arg, fb_time_t from, fb_time_t to, const char *why)
+{
+	struct excluded *x = arg;
+
+	fb_buf_adds(x->b, "           not counted ");
+	add_local(x->b, from);
+	fb_buf_adds(x->b, " -> ");
+	add_local(x->b, to);
+	fb_buf_adds(x->b, "  ");
+	add_clean(x->b, why);
+	fb_buf_adds(x->b, " (");
+	add_duration(x->b, to - from);
+	fb_buf_adds(x->b, ")\n");
+	return 0;
+}
+
+static void
+explain_target(struct sla_run *S, struct fb_buf *b, const char *name,
+    const struct fb_sla_target *t)
+{
+	fb_buf_printf(b, "  %-16s", name);
+	if (!t->present) {
+		fb_buf_adds(b, "no target\n");
+		return;
+	}
+	fb_buf_printf(b, "%-9s target ", fb_sla_state_name(t->state));
+	add_duration(b, t->target);
+	if (t->state == FB_SLA_NONE) {
+		fb_buf_adds(b, ", no cycle yet\n");
+		return;
+	}
+	fb_buf_adds(b, ", counted ");
+	add_duration(b, t->elapsed);
+	fb_buf_adds(b, ", due ");
+	add_local(b, t->due);
+	if (t->stopped != FB_TIME_MIN) {
+		fb_buf_adds(b, ", stopped ");
+		add_local(b, t->stopped);
+	}
+	if (t->due != FB_TIME_MAX && t->state == FB_SLA_BREACHED) {
+		fb_buf_adds(b, ", late by ");
+		add_duration(b, (t->stopped != FB_TIME_MIN ? t->stopped :
+		    S->now) - t->due);
+	}
+	if (t->cycles > 1 || t->late > 0)
+		fb_buf_printf(b, " (cycle %d; %d late)", t->cycles, t->late);
+	fb_buf_addc(b, '\n');
+}
+
+static void
+explain_policy(struct fb_buf *b, const struct fb_sla_policy *p,
+    const struct fb_sla_clock *c)
+{
+	const struct fb_calendar *cal = fb_sla_policy_calendar(p);
+	const struct fb_sla_target *t[3] = {
+		&c->first_response, &c->next_response, &c->resolution
+	};
+	static const char *const words[3] = {
+		"first response", "next response", "resolution"
+	};
+	int i, first = 1;
+
+	fb_buf_adds(b, "policy ");
+	add_clean(b, fb_sla_policy_name(p));
+	fb_buf_adds(b, ": ");
+	for (i = 0; i < 3; i++) {
+		if (!t[i]->present)
+			continue;
+		fb_buf_printf(b, "%s%s ", first ? "" : ", ", words[i]);
+		add_duration(b, t[i]->target);
+		first = 0;
+	}
+	if (c->update_state != FB_SLA_NONE) {
+		fb_buf_adds(b, ", a customer update after ");
+		add_duration(b, c->update_due - c->spans[0].from);
+	}
+	if (cal != NULL) {
+		fb_buf_adds(b, "\n  business time on calendar ");
+		add_clean(b, fb_calendar_name(cal));
+		fb_buf_adds(b, " (");
+		add_clean(b, fb_zone_name(fb_calendar_zone(cal)));
+		fb_buf_adds(b, ")\n");
+	} else {
+		fb_buf_adds(b, "\n  wall-clock time, 24x7\n");
+	}
+}
+
+/* The events in time order, as the clock took them, with their fates. */
+static void
+explain_events(struct fb_buf *b, struct item *it, unsigned char *outcome)
+{
+	const char *name;
+	size_t i, j;
+
+	for (i = 1; i < it->nev; i++) {
+		struct fb_sla_ev e = it->ev[i];
+		unsigned char o = outcome[i];
+
+		for (j = i; j > 0 && (it->ev[j - 1].ts > e.ts ||
+		    (it->ev[j - 1].ts == e.ts && it->ev[j - 1].kind > e.kind));
+		    j--) {
+			it->ev[j] = it->ev[j - 1];
+			outcome[j] = outcome[j - 1];
+		}
+		it->ev[j] = e;
+		outcome[j] = o;
+	}
+	fb_buf_adds(b, "\nevents\n  ");
+	add_local(b, it->created);
+	fb_buf_adds(b, "  created\n");
+	for (i = 0; i < it->nev; i++) {
+		name = fb_sla_event_name(it->ev[i].kind);
+		fb_buf_adds(b, "  ");
+		add_local(b, it->ev[i].ts);
+		fb_buf_printf(b, "  %s", name);
+		if (outcome[i] != FB_SLA_APPLIED)
+			fb_buf_printf(b, "%*s%s%s", 16 - (int)strlen(name), "",
+			    fb_sla_outcome_name(outcome[i]),
+			    outcome[i] == FB_SLA_DUPLICATE ||
+			    outcome[i] == FB_SLA_OUT_OF_PLACE ?
+			    ": ignored" : "");
+		if (it->ev[i].ts < it->created)
+			fb_buf_adds(b, " (before creation: taken as at it)");
+		fb_buf_addc(b, '\n');
+	}
+}
+
+/* The spans, and inside running ones the time the calendar leaves out. */
+static void
+explain_timeline(struct fb_buf *b, const struct fb_sla_policy *p,
+    const struct fb_sla_clock *c)
+{
+	static const char *const what[] = { "running", "paused", "stopped" };
+	const struct fb_calendar *cal = fb_sla_policy_calendar(p);
+	struct excluded x;
+	size_t i;
+
+	fb_buf_adds(b, "\ntimeline\n");
+	for (i = 0; i < c->nspans; i++) {
+		const struct fb_sla_span *sp = &c->spans[i];
+
+		fb_buf_printf(b, "  %-8s ", what[sp->what]);
+		add_local(b, sp->from);
+		fb_buf_adds(b, " -> ");
+		add_local(b, sp->to);
+		fb_buf_printf(b, "  %s", sp->cause_is_creation ?
+		    "since creation" : fb_sla_event_name(sp->cause));
+		if (sp->what == FB_SLA_RUNNING) {
+			fb_buf_adds(b, ", counted ");
+			add_duration(b, cal != NULL ?
+			    fb_calendar_elapsed(cal, sp->from, sp->to) :
+			    sp->to - sp->from);
+		}
+		fb_buf_addc(b, '\n');
+		if (sp->what == FB_SLA_RUNNING && cal != NULL) {
+			x.b = b;
+			fb_calendar_excluded(cal, sp->from, sp->to,
+			    on_excluded, &x);
+		}
+	}
+}
+
+static int
+explain(struct sla_run *S)
+{
+	struct item *it = table_get(&S->items, S->explain_id,
+	    strlen(S->explain_id), 0);
+	const struct fb_sla_policy *p;
+	struct fb_sla_clock *c = &S->clock;
+	struct fb_buf *b = &S->buf;
+	unsigned char *outcome;
+	int k;
+
+	if (it == NULL || !it->have_item) {
+		fb_warnx("no feedback item '%s' in the input%s",
+		    S->explain_id, it != NULL ? " (only events for it)" : "");
+		return 1;
+	}
+	b->len = 0;
+	fb_buf_adds(b, "item ");
+	add_clean(b, it->id);
+	fb_buf_adds(b, "\n");
+	for (k = 0; k < NKEYS; k++) {
+		const char *v = pool_str(&S->pool, it->key[k]);
+
+		fb_buf_printf(b, "%s%s ", k ? ", " : "  ", dim_names[k]);
+		add_clean(b, v != NULL ? v : "-");
+	}
+	fb_buf_adds(b, "\n");
+	if ((p = policy_of(S, it)) == NULL) {
+		fb_buf_adds(b, "no policy takes it: it has no SLA\n");
+		return fb_out_write(&fb_stdout, b->p, b->len) < 0 ? -1 : 0;
+	}
+	outcome = fb_xcalloc(it->nev + 1, 1);
+	c->outcome = outcome;
+	work_out(S, p, it);
+	c->outcome = NULL;
+
+	explain_policy(b, p, c);
+	fb_buf_adds(b, "as of ");
+	add_local(b, S->now);
+	fb_buf_addc(b, '\n');
+	explain_events(b, it, outcome);
+	free(outcome);
+	explain_timeline(b, p, c);
+	fb_buf_adds(b, "\nclocks\n");
+	explain_target(S, b, "first response", &c->first_response);
+	explain_target(S, b, "next response", &c->next_response);
+	explain_target(S, b, "resolution", &c->resolution);
+	if (c->update_state != FB_SLA_NONE) {
+		fb_buf_printf(b, "  %-16s%-9s due ", "customer update",
+		    fb_sla_state_name(c->update_state));
+		add_local(b, c->update_due);
+		fb_buf_addc(b, '\n');
+	}
+	fb_buf_printf(b, "state %s%s%s\n", fb_sla_state_name(c->state),
+	    c->open ? (c->pending ? ", open, waiting on the customer" :
+	    ", open") : ", not open", c->ignored ? "; some events ignored" :
+	    "");
+	if (b->err)
+		fb_diex("out of memory");
+	S->explained = 1;
+	return fb_out_write(&fb_stdout, b->p, b->len) < 0 ? -1 : 0;
+}
+
+/*---- The summary ----*/
+
+static void
+add_rate(struct fb_buf *b, uint64_t num, uint64_t den)
+{
+	if (den == 0)
+		fb_buf_adds(b, "null");
+	else
+		fb_buf_addnum(b, (double)num / (double)den, 4);
+}
+
+static void
+add_ms_or_null(struct fb_buf *b, int64_t ms)
+{
+	if (ms < 0)
+		fb_buf_adds(b, "null");
+	else
+		add_secs(b, ms);
+}
+
+static int64_t
+mean_of(const struct fb_sketch *s)
+{
+	return s->n == 0 ? -1 : (int64_t)((double)s->sum / (double)s->n + 0.5);
+}
+
+static void
+tally_json(struct fb_buf *b, const char *name, const struct tally *t)
+{
+	fb_buf_printf(b, ",\"%s\":{\"met\":%llu,\"breached\":%llu,"
+	    "\"running\":%llu,\"rate\":", name, (unsigned long long)t->met,
+	    (unsigned long long)t->breached, (unsigned long long)t->running);
+	add_rate(b, t->met, t->met + t->breached);
+	fb_buf_adds(b, ",\"mean\":");
+	add_ms_or_null(b, mean_of(&t->times));
+	fb_buf_adds(b, ",\"median\":");
+	add_ms_or_null(b, fb_sketch_quantile(&t->times, 0.5));
+	fb_buf_adds(b, ",\"p90\":");
+	add_ms_or_null(b, fb_sketch_quantile(&t->times, 0.9));
+	fb_buf_adds(b, ",\"answered\":");
+	fb_buf_printf(b, "%llu}", (unsigned long long)t->times.n);
+}
+
+static void
+summary_json(struct sla_run *S, const struct group *g, struct fb_buf *b)
+{
+	const char *key = g->dim == NDIMS ? "all" : pool_str(&S->pool, g->key);
+	uint64_t with = g->items - g->no_policy;
+
+	b->len = 0;
+	fb_buf_printf(b, "{\"type\":\"sla_summary\",\"by\":\"%s\",\"key\":",
+	    g->dim == NDIMS ? "all" : dim_names[g->dim]);
+	if (key == NULL)
+		fb_buf_adds(b, "null");
+	else
+		fb_buf_json_str(b, key, strlen(key));
+	fb_buf_adds(b, ",\"as_of\":");
+	add_time(b, S->now);
+	fb_buf_printf(b, ",\"items\":%llu,\"no_policy\":%llu,\"open\":%llu,"
+	    "\"pending\":%llu", (unsigned long long)g->items,
+	    (unsigned long long)g->no_policy, (unsigned long long)g->open,
+	    (unsigned long long)g->pending);
+	tally_json(b, "first_response", &g->fr);
+	fb_buf_printf(b, ",\"next_response\":{\"cycles\":%llu,\"late\":%llu,"
+	    "\"rate\":", (unsigned long long)g->nr_cycles,
+	    (unsigned long long)g->nr_late);
+	add_rate(b, g->nr_cycles - g->nr_late, g->nr_cycles);
+	fb_buf_addc(b, '}');
+	tally_json(b, "resolution", &g->res);
+	fb_buf_adds(b, ",\"closed_within\":{\"window\":");
+	add_secs(b, S->close_within);
+	fb_buf_printf(b, ",\"eligible\":%llu,\"closed\":%llu,\"rate\":",
+	    (unsigned long long)g->eligible, (unsigned long long)g->closed_in);
+	add_rate(b, g->closed_in, g->eligible);
+	fb_buf_printf(b, "},\"closed_loop\":{\"count\":%llu,\"rate\":",
+	    (unsigned long long)g->closed_loop);
+	add_rate(b, g->closed_loop, with);
+	fb_buf_printf(b, "},\"update_due\":%llu}",
+	    (unsigned long long)g->update_due);
+}
+
+static void
+add_pct(struct fb_buf *b, uint64_t num, uint64_t den)
+{
+	if (den == 0)
+		fb_buf_printf(b, " %7s", "-");
+	else
+		fb_buf_printf(b, " %6.1f%%", 100.0 * (double)num / (double)den);
+}
+
+static void
+add_dur_cell(struct fb_buf *b, int64_t ms)
+{
+	char db[64];
+
+	long long sec = ms / 1000;
+
+	/* the two largest units are enough to compare groups by */
+	if (ms < 0)
+		snprintf(db, sizeof(db), "-");
+	else if (sec < 60)
+		snprintf(db, sizeof(db), "%llds", sec);
+	else if (sec < 3600)
+		snprintf(db, sizeof(db), "%lldm%02llds", sec / 60, sec % 60);
+	else if (sec < 86400)
+		snprintf(db, sizeof(db), "%lldh%02lldm", sec / 3600,
+		    sec % 3600 / 60);
+	else
+		snprintf(db, sizeof(db), "%lldd%02lldh", sec / 86400,
+		    sec % 86400 / 3600);
+	fb_buf_printf(b, " %9s", db);
+}
+
+static void
+summary_text(struct sla_run *S, const struct group *g, struct fb_buf *b)
+{
+	const char *key = g->dim == NDIMS ? "all" : pool_str(&S->pool, g->key);
+	char cell[40];
+	size_t n = 0;
+
+	b->len = 0;
+	snprintf(cell, sizeof(cell), "%s", g->dim == NDIMS ? "all" :
+	    dim_names[g->dim]);
+	fb_buf_printf(b, "%-9s ", cell);
+	/* keys are the customers' data: no control characters to a terminal */
+	add_clean(b, key != NULL ? key : "-");
+	n = strlen(key != NULL ? key : "-");
+	for (; n < 16; n++)
+		fb_buf_addc(b, ' ');
+	fb_buf_printf(b, " %7llu %6llu", (unsigned long long)g->items,
+	    (unsigned long long)g->open);
+	add_pct(b, g->fr.met, g->fr.met + g->fr.breached);
+	add_dur_cell(b, fb_sketch_quantile(&g->fr.times, 0.5));
+	add_dur_cell(b, fb_sketch_quantile(&g->fr.times, 0.9));
+	add_pct(b, g->res.met, g->res.met + g->res.breached);
+	add_dur_cell(b, mean_of(&g->res.times));
+	add_dur_cell(b, fb_sketch_quantile(&g->res.times, 0.9));
+	add_pct(b, g->closed_in, g->eligible);
+	add_pct(b, g->closed_loop, g->items - g->no_policy);
+	fb_buf_printf(b, " %6llu\n", (unsigned long long)g->update_due);
+}
+
+static struct sla_run *sort_run;	/* for qsort's comparison */
+
+/* Groups in the order of --by, then by key, those lacking it last. */
+static int
+group_order(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	struct sla_run *S = sort_run;
+	const char *kx, *ky;
+	int i, dx = 0, dy = 0;
+
+	for (i = 0; i < S->ndims; i++) {
+		if (S->dims[i] == x->dim)
+			dx = i;
+		if (S->dims[i] == y->dim)
+			dy = i;
+	}
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	kx = pool_str(&S->pool, x->key);
+	ky = pool_str(&S->pool, y->key);
+	if (kx == NULL || ky == NULL)
+		return (kx == NULL) - (ky == NULL);
+	return strcmp(kx, ky);
+}
+
+static int
+write_summary(struct sla_run *S)
+{
+	struct fb_buf *b = &S->buf;
+	size_t i;
+	int rc;
+
+	sort_run = S;
+	qsort(S->groups, S->ngroups, sizeof(*S->groups), group_order);
+	if (S->text) {
+		b->len = 0;
+		fb_buf_adds(b, "as of ");
+		add_local(b, S->now);
+		fb_buf_printf(b, "; closed within ");
+		add_duration(b, S->close_within);
+		fb_buf_adds(b, "\nanswered, resolved: share in target, then "
+		    "the time it took; closed: resolved within the window;\n"
+		    "loop: answered and closed; update: open items owed a "
+		    "customer update\n");
+		fb_buf_printf(b, "\n%-9s %-16s %7s %6s %8s %9s %9s %8s %9s %9s "
+		    "%8s %8s %6s\n", "by", "key", "items", "open", "answered",
+		    "median", "p90", "resolved", "mean", "p90", "closed",
+		    "loop", "update");
+		if (b->err || fb_out_write(&fb_stdout, b->p, b->len) < 0)
+			return -1;
+	}
+	for (i = 0; i <= S->ngroups; i++) {
+		const struct group *g = i == 0 ? &S->whole : &S->groups[i - 1];
+
+		if (S->text)
+			summary_text(S, g, b);
+		else
+			summary_json(S, g, b);
+		if (b->err)
+			fb_diex("out of memory");
+		rc = S->text ? fb_out_write(&fb_stdout, b->p, b->len) :
+		    write_buf(b);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*---- The end of the input ----*/
+
+static void
+report_ends(struct sla_run *S)
+{
+	if (S->orphan_events > 0)
+		fb_warning("%llu events for %llu items not in the input were "
+		    "not counted (e.g. '%s'); read further back to include "
+		    "their items", (unsigned long long)S->orphan_events,
+		    (unsigned long long)S->orphan_items, S->orphan_example);
+	if (S->ignored > 0)
+		fb_warning("%llu repeated or out-of-place events changed "
+		    "nothing (e.g. in item '%s'; see --explain)",
+		    (unsigned long long)S->ignored, S->ignored_example);
+	if (S->out_of_order > 0)
+		fb_warning("%llu events came later than events after them; "
+		    "clocks follow the events' times, not their order",
+		    (unsigned long long)S->out_of_order);
+	if (S->late_for_closed > 0)
+		fb_warning("%llu events came after their item had closed and "
+		    "been counted; closing is final",
+		    (unsigned long long)S->late_for_closed);
+	if (S->dup_items.more > 0)
+		fb_warning("%llu more items came more than once",
+		    (unsigned long long)S->dup_items.more);
+	if (S->copies_after_close.more > 0)
+		fb_warning("%llu more items came again after closing",
+		    (unsigned long long)S->copies_after_close.more);
+}
+
+/* Finishes every item still held, in the order the items came. */
+static int
+finish_all(struct sla_run *S)
+{
+	struct item **v;
+	size_t i, n;
+	int rc = 0;
+
+	v = held_items(S, &n);
+	for (i = 0; i < n; i++) {
+		if (!v[i]->have_item) {
+			S->orphan_items++;
+			S->orphan_events += v[i]->nev;
+			if (S->orphan_example == NULL)
+				S->orphan_example = fb_xstrdup(v[i]->id);
+			table_remove(&S->items, v[i]);
+			item_free(v[i]);
+			continue;
+		}
+		if (rc == 0)
+			rc = finish(S, v[i]);
+		else
+			item_free(v[i]);
+	}
+	free(v);
+	return rc;
+}
+
+static void
+parse_by(struct sla_run *S, const char *list)
+{
+	char *copy = fb_xstrdup(list), *w, *save = NULL;
+	int d, i;
+
+	S->ndims = 0;
+	for (w = strtok_r(copy, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save)) {
+		for (d = 0; d < NDIMS; d++)
+			if (strcmp(w, dim_names[d]) == 0)
+				break;
+		if (d == NDIMS)
+			fb_diex("--by: unknown field '%s' (policy, priority, "
+			    "channel, category, province, tier, queue)", w);
+		for (i = 0; i < S->ndims; i++)
+			if (S->dims[i] == d)
+				fb_diex("--by: '%s' twice", w);
+		S->dims[S->ndims++] = d;
+	}
+	free(copy);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct sla_run run;
+	struct sla_run *S = &run;
+	struct fb_error err;
+	const char *arg, *policy = NULL, *by = NULL;
+	int opt, status, breaches = 0, summary = 0, partial = 0, merge = 0;
+	int rc = 0;
+	char path[4096];
+	size_t i;
+
+	fb_cli_init("fb-sla");
+	S->close_within = 48 * 3600 * 1000LL;
+	while ((opt = fb_getopt(argc, argv, &tool, &arg)) != -1) {
+		switch (opt) {
+		case 'p':
+			policy = arg;
+			break;
+		case 'b':
+			breaches = 1;
+			break;
+		case 'w':
+			S->within = fb_parse_duration(arg, "--within");
+			S->within_given = 1;
+			if (S->within < 0)
+				fb_diex("--within: a duration of 0 or more");
+			break;
+		case 's':
+			summary = 1;
+			break;
+		case OPT_BY:
+			by = arg;
+			break;
+		case OPT_CLOSE_WITHIN:
+			S->close_within = fb_parse_duration(arg,
+			    "--close-within");
+			if (S->close_within <= 0)
+				fb_diex("--close-within: a duration of more "
+				    "than 0");
+			break;
+		case OPT_PARTIAL:
+			partial = 1;
+			break;
+		case OPT_MERGE:
+			merge = 1;
+			break;
+		case 'e':
+			S->explain_id = arg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(arg, "text") == 0)
+				S->text = 1;
+			else if (strcmp(arg, "json") != 0)
+				fb_diex("--format: json or text, not '%s'",
+				    arg);
+			break;
+		default:
+			fb_usage(&tool);
+		}
+	}
+	if (breaches + summary + merge + (S->explain_id != NULL) > 1)
+		fb_diex("--breaches, --summary, --merge and --explain do "
+		    "not go together");
+	if (partial && !summary && !merge)
+		fb_diex("--partial goes with --summary or --merge");
+	if (partial && S->text)
+		fb_diex("--partial writes JSON state, not text");
+	if ((by != NULL || S->text) && !summary && !merge)
+		fb_diex("--by and --format go with --summary or --merge");
+	if (S->within_given && (summary || merge))
+		fb_diex("--within does not change the summary");
+	S->mode = S->explain_id != NULL ? MODE_EXPLAIN : breaches ?
+	    MODE_BREACHES : merge ? MODE_MERGE : summary ? (partial ?
+	    MODE_PARTIAL : MODE_SUMMARY) : MODE_ANNOTATE;
+	if (partial && merge)
+		S->mode = MODE_MERGE;
+	S->ndims = 4;
+	S->dims[0] = D_POLICY;
+	S->dims[1] = D_PRIORITY;
+	S->dims[2] = D_CHANNEL;
+	S->dims[3] = D_QUEUE;
+	if (by != NULL) {
+		parse_by(S, by);
+		S->dims_given = 1;
+	}
+	S->now_given = fb_time_now_fixed();
+	S->now = fb_time_now();
+	S->whole.dim = NDIMS;
+	if (policy == NULL) {
+		if (fb_config_find("sla.conf", path, sizeof(path)) < 0)
+			fb_diex("cannot find the policy 'sla.conf' "
+			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
+			    "$FB_DATADIR, share/fb)");
+		policy = path;
+	}
+	if ((S->sla = fb_sla_load(policy, &err)) == NULL)
+		fb_diex("%s", err.msg);
+	if ((S->closed = fb_recent_create(RECENT_CLOSED, 8)) == NULL)
+		fb_diex("out of memory");
+	fb_sla_clock_init(&S->clock);
+	fb_rec_init(&S->rec);
+
+	status = fb_each_record(argc - optind, argv + optind, on_record, S);
+	if (S->mode == MODE_MERGE && !S->have_header && status == 0)
+		fb_diex("no partial state in the input");
+	if (S->mode == MODE_EXPLAIN)
+		rc = explain(S);
+	else if (S->mode == MODE_PARTIAL || (merge && partial))
+		rc = write_partial(S);
+	else
+		rc = finish_all(S);
+	if (rc == 0 && (S->mode == MODE_SUMMARY || (merge && !partial)))
+		rc = write_summary(S);
+	if (rc < 0)
+		status = FB_EXIT_ERROR;
+	else if (rc > 0 && status == FB_EXIT_OK)
+		status = FB_EXIT_REJECTED;
+	if (S->mode != MODE_EXPLAIN)
+		report_ends(S);
+
+	for (i = 0; i < S->items.cap; i++)
+		if (S->items.slot[i] != NULL)
+			item_free(S->items.slot[i]);
+	free(S->items.slot);
+	for (i = 0; i < S->ngroups; i++)
+		group_release(&S->groups[i]);
+	free(S->groups);
+	group_release(&S->whole);
+	pool_release(&S->pool);
+	fb_recent_free(S->closed);
+	fb_sla_clock_release(&S->clock);
+	fb_rec_release(&S->rec);
+	fb_buf_release(&S->buf);
+	free(S->orphan_example);
+	free(S->ignored_example);
+	fb_sla_free(S->sla);
+	return fb_cli_finish(status);
+}
