@@ -99,7 +99,7 @@ static const char *const key_paths[NKEYS] = {
 	"customer.tier", "route.queue"
 };
 
-#define RECENT_CLOSED	262144	/* closed ids remembered for late events */
+#define RECENT_CLOSED	131072	/* closed ids remembered for late events */
 #define WARN_MAX	5	/* warnings of one kind before a count */
 
 /*---- Interned strings: the few values of priority, channel, queue ----*/
@@ -2096,7 +2096,7 @@ main(int argc, char *argv[])
 	}
 	if ((S->sla = fb_sla_load(policy, &err)) == NULL)
 		fb_diex("%s", err.msg);
-	if ((S->closed = fb_recent_create(RECENT_CLOSED, 8)) == NULL)
+	if ((S->closed = fb_recent_create(RECENT_CLOSED, 0)) == NULL)
 		fb_diex("out of memory");
 	fb_sla_clock_init(&S->clock);
 	fb_rec_init(&S->rec);
