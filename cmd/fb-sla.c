@@ -27,6 +27,7 @@ enum {
 	OPT_BY,
 	OPT_CLOSE_WITHIN,
 	OPT_FORMAT,
+	OPT_LATENESS,
 };
 
 static const struct fb_opt opts[] = {
@@ -46,6 +47,8 @@ static const struct fb_opt opts[] = {
 	{ OPT_MERGE, "merge", NULL, "combine --partial states into a summary" },
 	{ 'e', "explain", "ID", "print the clock of item ID as a timeline" },
 	{ OPT_FORMAT, "format", "FMT", "--summary as json (default) or text" },
+	{ OPT_LATENESS, "lateness", "DURATION", "wait this long for events "
+	    "of closed items (default 1d; inf: to the end)" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_OUTPUT,
@@ -203,6 +206,7 @@ struct item {
 	struct line_copy *lines;	/* annotate: the item's lines */
 	size_t nlines;
 	int have_item;
+	int waiting;		/* in the run's closed heap */
 };
 
 struct table {
@@ -352,6 +356,10 @@ struct sla_run {
 	struct table items;
 	uint64_t seq;
 	struct fb_recent *closed;	/* ids finalised already */
+	int64_t lateness;	/* -1: hold every item to the end */
+	fb_time_t latest;	/* the latest item ts read: the stream's time */
+	struct closing *heap;	/* closed items waiting out the lateness */
+	size_t nheap, heapcap;
 
 	struct group *groups;
 	size_t ngroups, gcap;
@@ -911,15 +919,90 @@ finish(struct sla_run *S, struct item *it)
 	return rc;
 }
 
-/* Finishes the item now when it has closed: nothing can change it. */
-static int
-maybe_finish(struct sla_run *S, struct item *it)
+/*
+ * Closed items wait until the stream has moved --lateness past their
+ * close (items created that much later have been read), so that events
+ * written down late or merged from another file still count; then they
+ * are finished, oldest close first.  A min-heap by close time.
+ */
+struct closing {
+	fb_time_t at;
+	struct item *it;
+};
+
+static void
+heap_push(struct sla_run *S, struct item *it)
 {
-	if (S->mode == MODE_EXPLAIN || !it->have_item ||
+	struct closing c = { it->closed_at, it };
+	size_t i, up;
+
+	if (S->nheap == S->heapcap) {
+		S->heapcap = S->heapcap ? S->heapcap * 2 : 1024;
+		S->heap = fb_xrealloc(S->heap, S->heapcap, sizeof(*S->heap));
+	}
+	for (i = S->nheap++; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (S->heap[up].at <= c.at)
+			break;
+		S->heap[i] = S->heap[up];
+	}
+	S->heap[i] = c;
+	it->waiting = 1;
+}
+
+static struct item *
+heap_pop(struct sla_run *S)
+{
+	struct item *top = S->heap[0].it;
+	struct closing last = S->heap[--S->nheap];
+	size_t i = 0, kid;
+
+	for (;;) {
+		kid = 2 * i + 1;
+		if (kid >= S->nheap)
+			break;
+		if (kid + 1 < S->nheap && S->heap[kid + 1].at < S->heap[kid].at)
+			kid++;
+		if (last.at <= S->heap[kid].at)
+			break;
+		S->heap[i] = S->heap[kid];
+		i = kid;
+	}
+	if (S->nheap > 0)
+		S->heap[i] = last;
+	return top;
+}
+
+/*
+ * Queues the item to be finished once it has closed (closing is final);
+ * --merge and --explain finish every item at the end instead, the first
+ * because the states it joins come in no particular order.
+ */
+static void
+note_closed(struct sla_run *S, struct item *it)
+{
+	if (S->mode == MODE_EXPLAIN || S->mode == MODE_MERGE ||
+	    S->lateness < 0 || it->waiting || !it->have_item ||
 	    it->closed_at > S->now)
-		return 0;
-	/* --partial and --merge --partial keep open items for the merge */
-	return finish(S, it);
+		return;
+	heap_push(S, it);
+}
+
+/*
+ * Moves the stream's time to 't' (the latest time read, up to --now) and
+ * finishes the closed items it has moved --lateness past.
+ */
+static int
+advance(struct sla_run *S, fb_time_t t)
+{
+	if (t > S->now)
+		t = S->now;
+	if (t > S->latest)
+		S->latest = t;
+	while (S->nheap > 0 && S->heap[0].at <= S->latest - S->lateness)
+		if (finish(S, heap_pop(S)) < 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -971,7 +1054,8 @@ on_event(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	else
 		it->last_event = t;
 	item_add_event(it, kind, t);
-	return maybe_finish(S, it) < 0 ? FB_FATAL : FB_EMIT;
+	note_closed(S, it);
+	return advance(S, t) < 0 ? FB_FATAL : FB_EMIT;
 }
 
 /* An item's own time fields are events too. */
@@ -1052,7 +1136,8 @@ on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 		it->lines[it->nlines].len = rec->len;
 		it->nlines++;
 	}
-	return maybe_finish(S, it) < 0 ? FB_FATAL : FB_DROP;
+	note_closed(S, it);
+	return advance(S, t) < 0 ? FB_FATAL : FB_DROP;
 }
 
 /*---- Partial state ----*/
@@ -1323,7 +1408,7 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 		fb_sla_event_parse(name, &kind);
 		item_add_event(it, kind, when);
 	}
-	return maybe_finish(S, it) < 0 ? -2 : 0;
+	return 0;
 }
 
 static int
@@ -1411,8 +1496,6 @@ on_partial(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	rc = strcmp(type, "sla_group") == 0 ? read_group_state(S, j, &err) :
 	    read_item_state(S, j, &err);
 	json_decref(j);
-	if (rc == -2)
-		return FB_FATAL;
 	return rc < 0 ? bad(pos, "%s", err.msg) : FB_DROP;
 }
 
@@ -2012,6 +2095,8 @@ main(int argc, char *argv[])
 
 	fb_cli_init("fb-sla");
 	S->close_within = 48 * 3600 * 1000LL;
+	S->lateness = 24 * 3600 * 1000LL;
+	S->latest = FB_TIME_MIN;
 	while ((opt = fb_getopt(argc, argv, &tool, &arg)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -2047,6 +2132,14 @@ main(int argc, char *argv[])
 			break;
 		case 'e':
 			S->explain_id = arg;
+			break;
+		case OPT_LATENESS:
+			if (strcmp(arg, "inf") == 0)
+				S->lateness = -1;
+			else if ((S->lateness = fb_parse_duration(arg,
+			    "--lateness")) < 0)
+				fb_diex("--lateness: a duration of 0 or more, "
+				    "or inf");
 			break;
 		case OPT_FORMAT:
 			if (strcmp(arg, "text") == 0)
@@ -2102,7 +2195,7 @@ main(int argc, char *argv[])
 	fb_rec_init(&S->rec);
 
 	status = fb_each_record(argc - optind, argv + optind, on_record, S);
-	if (S->mode == MODE_MERGE && !S->have_header && status == 0)
+	if (S->mode == MODE_MERGE && !S->have_header)
 		fb_diex("no partial state in the input");
 	if (S->mode == MODE_EXPLAIN)
 		rc = explain(S);
@@ -2132,6 +2225,7 @@ main(int argc, char *argv[])
 	fb_sla_clock_release(&S->clock);
 	fb_rec_release(&S->rec);
 	fb_buf_release(&S->buf);
+	free(S->heap);
 	free(S->orphan_example);
 	free(S->ignored_example);
 	fb_sla_free(S->sla);
