@@ -50,13 +50,6 @@ get() {
 	jq -rc --arg id "$1" "select(.id == \$id) | $2" "${3:-out}"
 }
 
-# want ID FILTER VALUE [FILE]: adds to errs unless get ID FILTER is VALUE.
-want() {
-	local got
-	got=$(get "$1" "$2" "${4:-out}")
-	[[ $got == "$3" ]] || errs+=("$1: $2 is '$got', want '$3'")
-}
-
 # level ID [FILE]: the priority of ID as a number, 0 for P0 ... 3 for P3.
 level() {
 	local p

@@ -47,13 +47,6 @@ get() {
 	jq -rc --arg id "$1" "select(.id == \$id and .type == null) | $2" "${3:-out}"
 }
 
-# want ID FILTER VALUE [FILE]: adds to errs unless get ID FILTER is VALUE.
-want() {
-	local got
-	got=$(get "$1" "$2" "${4:-out}")
-	[[ $got == "$3" ]] || errs+=("$1: $2 is '$got', want '$3'")
-}
-
 # near WHAT GOT WANT: adds to errs unless GOT is within 1% of WANT (the
 # log-histogram's promise for medians and p90s).
 near() {

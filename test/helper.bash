@@ -294,3 +294,11 @@ man_lacks_options() {
 		    errs+=("$t.1 has no OPTIONS entry for $opt")
 	done
 }
+
+# want ID FILTER VALUE [FILE]: adds to errs unless "get ID FILTER [FILE]"
+# (each tool's test file defines get: how it finds the record ID) is VALUE.
+want() {
+	local got
+	got=$(get "$1" "$2" "${4:-out}")
+	[[ $got == "$3" ]] || errs+=("$1: $2 is '$got', want '$3'")
+}
