@@ -1292,9 +1292,7 @@ explain_line(struct fb_buf *b, const struct policy *p, const struct verdict *v,
 static void
 explain_str(struct fb_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
-			fb_buf_addc(b, *s);
+	fb_buf_add_clean(b, s, strlen(s), SIZE_MAX);
 }
 
 static void

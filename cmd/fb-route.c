@@ -334,40 +334,6 @@ day_number(const char *s)
 	return 0;
 }
 
-/*
- * Adds 'n' bytes of 's' for a person to read: control characters (C0,
- * DEL, C1) dropped, cut on a character boundary after 'max' bytes.
- */
-static void
-add_clean(struct fb_buf *b, const char *s, size_t n, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, shown = 0;
-
-	while (i < n) {
-		size_t k = 1;
-
-		if (u[i] >= 0xF0)
-			k = 4;
-		else if (u[i] >= 0xE0)
-			k = 3;
-		else if (u[i] >= 0xC0)
-			k = 2;
-		if (k > n - i)
-			k = n - i;
-		if (shown + k > max) {
-			fb_buf_adds(b, "...");
-			return;
-		}
-		if (!(u[i] < 0x20 || u[i] == 0x7F ||
-		    (u[i] == 0xC2 && k == 2 && u[i + 1] < 0xA0))) {
-			fb_buf_add(b, s + i, k);
-			shown += k;
-		}
-		i += k;
-	}
-}
-
 /*---- Loading the rule file ----*/
 
 /*
@@ -1673,9 +1639,9 @@ decide(struct router *r, struct ruleset *rs, struct decision *d,
 		if (ex != NULL) {
 			fb_buf_printf(ex, "  YES  %s (%s:%lu) -> queue ",
 			    rule->name, rs->name, rule->line);
-			add_clean(ex, d->queue.p, d->queue.len, 200);
+			fb_buf_add_clean(ex, d->queue.p, d->queue.len, 200);
 			fb_buf_adds(ex, ", skill ");
-			add_clean(ex, d->skill.p, d->skill.len, 200);
+			fb_buf_add_clean(ex, d->skill.p, d->skill.len, 200);
 			fb_buf_printf(ex, "%s\n", rule->prose.p);
 		}
 		return;
@@ -1773,12 +1739,12 @@ assign(struct router *r, const char *skill, size_t len, struct fb_buf *ex)
 			fb_buf_adds(ex, "none");
 		if (sk == NULL || sk->n == 0) {
 			fb_buf_adds(ex, ": no agent has the skill ");
-			add_clean(ex, skill, len, 200);
+			fb_buf_add_clean(ex, skill, len, 200);
 		} else {
 			fb_buf_printf(ex, ": %s of %zu with skill ",
 			    best ? "the least loaded" : "none on shift with "
 			    "room,", sk->n);
-			add_clean(ex, skill, len, 200);
+			fb_buf_add_clean(ex, skill, len, 200);
 			fb_buf_adds(ex, " (");
 			for (i = 0; i < sk->n; i++) {
 				struct agent *a = &c->agents[sk->agents[i]];
@@ -1832,7 +1798,7 @@ describe_value(struct router *r, const struct value *v, struct fb_buf *b)
 		fb_buf_adds(b, "missing");
 		return;
 	case V_RAW:
-		add_clean(b, v->raw.p, v->raw.len, SHOW_MAX);
+		fb_buf_add_clean(b, v->raw.p, v->raw.len, SHOW_MAX);
 		break;
 	case V_NUM:
 		fb_buf_printf(b, "%g", v->num);
@@ -1840,11 +1806,11 @@ describe_value(struct router *r, const struct value *v, struct fb_buf *b)
 	case V_STR:
 		r->scratch.len = 0;
 		fb_buf_json_str(&r->scratch, v->str, v->len);
-		add_clean(b, r->scratch.p, r->scratch.len, SHOW_MAX);
+		fb_buf_add_clean(b, r->scratch.p, r->scratch.len, SHOW_MAX);
 		break;
 	case V_LIST:
 		if ((s = json_dumps(v->list, JSON_COMPACT)) != NULL)
-			add_clean(b, s, strlen(s), SHOW_MAX);
+			fb_buf_add_clean(b, s, strlen(s), SHOW_MAX);
 		free(s);
 		break;
 	}
@@ -1864,7 +1830,7 @@ add_values(struct fb_buf *b, const struct cond *c, const char *sep)
 	for (i = 0; i < c->nvals; i++) {
 		if (i > 0)
 			fb_buf_adds(b, sep);
-		add_clean(b, c->vals[i].text, c->vals[i].len, SHOW_MAX);
+		fb_buf_add_clean(b, c->vals[i].text, c->vals[i].len, SHOW_MAX);
 	}
 }
 
@@ -1888,7 +1854,7 @@ explain_failure(struct router *r, const struct cline *cl, struct fb_buf *b)
 		describe_value(r, v, b);
 		if (cl->unless) {
 			fb_buf_adds(b, " (unless ");
-			add_clean(b, c->text, strlen(c->text), 200);
+			fb_buf_add_clean(b, c->text, strlen(c->text), 200);
 			fb_buf_addc(b, ')');
 			return;
 		}
@@ -1931,13 +1897,13 @@ explain_record(struct router *r, const struct fb_pos *pos)
 	if (fb_rec_raw(r->rec, "id", &v)) {
 		raw_atom(r, v, &a);
 		if (a.kind == A_STR)
-			add_clean(ex, a.s, a.len, 200);
+			fb_buf_add_clean(ex, a.s, a.len, 200);
 		else
-			add_clean(ex, v.p, v.len, SHOW_MAX);
+			fb_buf_add_clean(ex, v.p, v.len, SHOW_MAX);
 	} else
 		fb_buf_adds(ex, "(no id)");
 	fb_buf_adds(ex, " (");
-	add_clean(ex, pos->file, strlen(pos->file), 400);
+	fb_buf_add_clean(ex, pos->file, strlen(pos->file), 400);
 	fb_buf_printf(ex, ":%lu)\n", pos->line);
 	decide(r, &r->live, d, ex);
 	if (r->have_crew && d->rule != NULL)
@@ -1946,21 +1912,6 @@ explain_record(struct router *r, const struct fb_pos *pos)
 }
 
 /*---- Output ----*/
-
-/* Writes the JSON text in 'b' as one output line. */
-static int
-write_line(const struct fb_buf *b)
-{
-	int rc;
-
-	if (b->err)
-		return -1;
-	rc = fb_conf.pretty ? fb_json_write_pretty(&fb_stdout, b->p, b->len) :
-	    fb_out_write(&fb_stdout, b->p, b->len);
-	if (rc < 0)
-		return -1;
-	return fb_out_end_record(&fb_stdout);
-}
 
 static int
 on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
@@ -2009,7 +1960,7 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 		fb_buf_addc(b, '}');
 		if (b->err)
 			goto nomem;
-		return write_line(b) < 0 ? FB_FATAL : FB_DROP;
+		return fb_write_json_line(b) < 0 ? FB_FATAL : FB_DROP;
 	case MODE_ROUTE:
 		break;
 	}
@@ -2054,12 +2005,12 @@ coverage_json(struct router *r)
 		fb_buf_printf(b, ",\"fired\":%lu,\"share\":", fired);
 		fb_buf_addnum(b, share_of(fired, r->items), 4);
 		fb_buf_addc(b, '}');
-		if (write_line(b) < 0)
+		if (fb_write_json_line(b) < 0)
 			return;
 	}
 	b->len = 0;
 	fb_buf_printf(b, "{\"type\":\"coverage\",\"total\":%lu}", r->items);
-	write_line(b);
+	fb_write_json_line(b);
 }
 
 static void
@@ -2137,7 +2088,7 @@ warn_missed(struct router *r)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			fb_buf_adds(b, ", ");
-		add_clean(b, list[i]->name, strlen(list[i]->name), SHOW_MAX);
+		fb_buf_add_clean(b, list[i]->name, strlen(list[i]->name), SHOW_MAX);
 		fb_buf_printf(b, " %lu", list[i]->missed);
 	}
 	if (c->missed_other > 0)

@@ -379,19 +379,6 @@ struct sla_run {
 	int explained;
 };
 
-static fb_time_t
-time_of(const char *s, size_t len, fb_time_t *t)
-{
-	return fb_time_parse_rfc3339(s, len, t);
-}
-
-/* Reads the string at 'path' of 'rec', or NULL. */
-static const char *
-str_at(struct fb_rec *rec, const char *path, size_t *len)
-{
-	return fb_rec_get_str(rec, path, len);
-}
-
 /* Reports why the line is bad input; the record loop rejects it. */
 static int bad(const struct fb_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -531,20 +518,6 @@ sla_json(struct sla_run *S, const struct fb_sla_policy *p,
 	fb_buf_adds(b, ",\"as_of\":");
 	add_time(b, S->now);
 	fb_buf_addc(b, '}');
-}
-
-static int
-write_buf(const struct fb_buf *b)
-{
-	int rc;
-
-	if (b->err)
-		fb_diex("out of memory");
-	rc = fb_conf.pretty ? fb_json_write_pretty(&fb_stdout, b->p, b->len) :
-	    fb_out_write(&fb_stdout, b->p, b->len);
-	if (rc < 0)
-		return -1;
-	return fb_out_end_record(&fb_stdout);
 }
 
 /*---- Working out an item's clock ----*/
@@ -730,7 +703,7 @@ breaches(struct sla_run *S, const struct fb_sla_policy *p,
 			fb_buf_addc(&line, '}');
 		}
 		fb_buf_adds(&line, "]}");
-		rc = write_buf(&line);
+		rc = fb_write_json_line(&line);
 	}
 	/* open this long with no word to the customer since */
 	if (rc == 0 && (c->update_state == FB_SLA_BREACHED ||
@@ -745,7 +718,7 @@ breaches(struct sla_run *S, const struct fb_sla_policy *p,
 		add_lateness(S, &line, c->update_due);
 		fb_buf_printf(&line, ",\"pending\":%s}",
 		    c->pending ? "true" : "false");
-		rc = write_buf(&line);
+		rc = fb_write_json_line(&line);
 	}
 	fb_buf_release(&line);
 	return rc;
@@ -1026,16 +999,16 @@ on_event(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	struct item *it;
 	fb_time_t t;
 
-	if ((id = str_at(rec, "id", &idlen)) == NULL || idlen == 0)
+	if ((id = fb_rec_get_str(rec, "id", &idlen)) == NULL || idlen == 0)
 		return bad(pos, "an event needs the id of its item");
-	if ((name = str_at(rec, "event", NULL)) == NULL ||
+	if ((name = fb_rec_get_str(rec, "event", NULL)) == NULL ||
 	    fb_sla_event_parse(name, &kind) < 0)
 		return bad(pos, "unknown event '%s' (assigned, "
 		    "first_response, response, customer_reply, pending, "
 		    "resumed, resolved, reopened, closed or csat)",
 		    name ? name : "");
-	if ((ts = str_at(rec, "ts", &tslen)) == NULL ||
-	    time_of(ts, tslen, &t) < 0)
+	if ((ts = fb_rec_get_str(rec, "ts", &tslen)) == NULL ||
+	    fb_time_parse_rfc3339(ts, tslen, &t) < 0)
 		return bad(pos, "an event needs a ts in RFC 3339 "
 		    "(2026-11-22T02:15:00Z)");
 	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
@@ -1058,9 +1031,15 @@ on_event(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	return advance(S, t) < 0 ? FB_FATAL : FB_EMIT;
 }
 
-/* An item's own time fields are events too. */
+#define ITEM_TIMES	3
+
+/*
+ * An item's own time fields are events too: reads them into 'ev' ('*n'
+ * of them), before the item is held, so that a bad one rejects the line.
+ */
 static int
-item_times(struct fb_rec *rec, struct item *it, const struct fb_pos *pos)
+item_times(struct fb_rec *rec, const struct fb_pos *pos,
+    struct fb_sla_ev ev[ITEM_TIMES], size_t *n)
 {
 	static const struct {
 		const char *field;
@@ -1075,16 +1054,17 @@ item_times(struct fb_rec *rec, struct item *it, const struct fb_pos *pos)
 	size_t i, len;
 	fb_time_t t;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	*n = 0;
+	for (i = 0; i < ITEM_TIMES; i++) {
 		if (!fb_rec_raw(rec, fields[i].field, &raw) ||
 		    (raw.len == 4 && memcmp(raw.p, "null", 4) == 0))
 			continue;
-		if ((s = str_at(rec, fields[i].field, &len)) == NULL ||
-		    time_of(s, len, &t) < 0)
+		if ((s = fb_rec_get_str(rec, fields[i].field, &len)) == NULL ||
+		    fb_time_parse_rfc3339(s, len, &t) < 0)
 			return bad(pos, "%s is not an RFC 3339 time",
 			    fields[i].field);
-		if (it != NULL)
-			item_add_event(it, fields[i].kind, t);
+		ev[*n].ts = t;
+		ev[(*n)++].kind = fields[i].kind;
 	}
 	return 0;
 }
@@ -1092,19 +1072,20 @@ item_times(struct fb_rec *rec, struct item *it, const struct fb_pos *pos)
 static int
 on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 {
+	struct fb_sla_ev times[ITEM_TIMES];
 	const char *id, *ts, *v;
-	size_t idlen, tslen, len;
+	size_t idlen, tslen, len, ntimes, i;
 	struct item *it;
 	fb_time_t t;
 	int k, rc;
 
-	if ((id = str_at(rec, "id", &idlen)) == NULL || idlen == 0)
+	if ((id = fb_rec_get_str(rec, "id", &idlen)) == NULL || idlen == 0)
 		return bad(pos, "an item needs an id (run fb-ingest first)");
-	if ((ts = str_at(rec, "ts", &tslen)) == NULL ||
-	    time_of(ts, tslen, &t) < 0)
+	if ((ts = fb_rec_get_str(rec, "ts", &tslen)) == NULL ||
+	    fb_time_parse_rfc3339(ts, tslen, &t) < 0)
 		return bad(pos, "an item needs a ts in RFC 3339 "
 		    "(2026-11-22T02:15:00Z)");
-	if ((rc = item_times(rec, NULL, pos)) != 0)
+	if ((rc = item_times(rec, pos, times, &ntimes)) != 0)
 		return rc;
 	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
 		return FB_DROP;
@@ -1125,10 +1106,11 @@ on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	it->have_item = 1;
 	it->created = t;
 	for (k = 0; k < NKEYS; k++) {
-		v = str_at(rec, key_paths[k], &len);
+		v = fb_rec_get_str(rec, key_paths[k], &len);
 		it->key[k] = intern(&S->pool, v, len);
 	}
-	item_times(rec, it, pos);
+	for (i = 0; i < ntimes; i++)
+		item_add_event(it, times[i].kind, times[i].ts);
 	if (S->mode == MODE_ANNOTATE) {
 		it->lines = fb_xrealloc(it->lines, it->nlines + 1,
 		    sizeof(*it->lines));
@@ -1153,18 +1135,18 @@ tally_to_json(const struct tally *t)
 static int
 write_json(json_t *j)
 {
+	struct fb_buf line = { 0 };
 	char *text;
 	int rc;
 
 	if (j == NULL || (text = json_dumps(j, JSON_COMPACT)) == NULL)
 		fb_diex("out of memory");
 	json_decref(j);
-	rc = fb_conf.pretty ? fb_json_write_pretty(&fb_stdout, text,
-	    strlen(text)) : fb_out_write(&fb_stdout, text, strlen(text));
+	line.p = text;
+	line.len = line.cap = strlen(text);
+	rc = fb_write_json_line(&line);
 	free(text);
-	if (rc < 0)
-		return -1;
-	return fb_out_end_record(&fb_stdout);
+	return rc;
 }
 
 static json_t *
@@ -1375,11 +1357,11 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 	    !json_is_array(events) || idlen == 0)
 		return fb_error_set(err, "an sla_item line needs an id and "
 		    "events");
-	if (ts != NULL && time_of(ts, strlen(ts), &created) < 0)
+	if (ts != NULL && fb_time_parse_rfc3339(ts, strlen(ts), &created) < 0)
 		return fb_error_set(err, "bad ts '%s'", ts);
 	json_array_foreach(events, i, e) {
 		if (json_unpack(e, "[ss]", &t, &name) < 0 ||
-		    time_of(t, strlen(t), &when) < 0 ||
+		    fb_time_parse_rfc3339(t, strlen(t), &when) < 0 ||
 		    fb_sla_event_parse(name, &kind) < 0)
 			return fb_error_set(err, "bad event %zu", i);
 	}
@@ -1404,7 +1386,7 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 	}
 	json_array_foreach(events, i, e) {
 		json_unpack(e, "[ss]", &t, &name);
-		time_of(t, strlen(t), &when);
+		fb_time_parse_rfc3339(t, strlen(t), &when);
 		fb_sla_event_parse(name, &kind);
 		item_add_event(it, kind, when);
 	}
@@ -1429,7 +1411,7 @@ read_header(struct sla_run *S, json_t *j, struct fb_error *err)
 	if (version != 1)
 		return fb_error_set(err, "partial state version %lld; this "
 		    "fb-sla reads version 1", (long long)version);
-	if (time_of(as_of, strlen(as_of), &t) < 0)
+	if (fb_time_parse_rfc3339(as_of, strlen(as_of), &t) < 0)
 		return fb_error_set(err, "bad as_of '%s'", as_of);
 	json_array_foreach(by, i, name) {
 		for (d = 0; d < NDIMS; d++)
@@ -1474,7 +1456,7 @@ on_partial(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	json_t *j;
 	int rc;
 
-	type = str_at(rec, "type", NULL);
+	type = fb_rec_get_str(rec, "type", NULL);
 	if (type == NULL || (strcmp(type, "sla_partial") != 0 &&
 	    strcmp(type, "sla_group") != 0 && strcmp(type, "sla_item") != 0))
 		return bad(pos, "not a partial state of fb-sla (run "
@@ -1510,7 +1492,7 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 		return on_partial(S, rec, pos);
 	if (fb_rec_is_feedback(rec))
 		return on_item(S, rec, pos);
-	type = str_at(rec, "type", NULL);
+	type = fb_rec_get_str(rec, "type", NULL);
 	if (type != NULL && strcmp(type, "event") == 0) {
 		rc = on_event(S, rec, pos);
 		if (rc == FB_EMIT && S->mode != MODE_ANNOTATE)
@@ -1550,33 +1532,27 @@ add_duration(struct fb_buf *b, int64_t ms)
 	fb_buf_adds(b, ms == 0 ? "0s" : db);
 }
 
-/* Adds 's' with control characters shown as '?': ids are untrusted. */
+/* Adds record data ('s') for a terminal: ids and keys are untrusted. */
 static void
 add_clean(struct fb_buf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		fb_buf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
-		    *s);
+	fb_buf_add_clean(b, s, strlen(s), SIZE_MAX);
 }
-
-struct excluded {
-	struct fb_buf *b;
-};
 
 static int
 on_excluded(void *arg, fb_time_t from, fb_time_t to, const char *why)
 {
-	struct excluded *x = arg;
+	struct fb_buf *b = arg;
 
-	fb_buf_adds(x->b, "           not counted ");
-	add_local(x->b, from);
-	fb_buf_adds(x->b, " -> ");
-	add_local(x->b, to);
-	fb_buf_adds(x->b, "  ");
-	add_clean(x->b, why);
-	fb_buf_adds(x->b, " (");
-	add_duration(x->b, to - from);
-	fb_buf_adds(x->b, ")\n");
+	fb_buf_adds(b, "           not counted ");
+	add_local(b, from);
+	fb_buf_adds(b, " -> ");
+	add_local(b, to);
+	fb_buf_adds(b, "  ");
+	add_clean(b, why);
+	fb_buf_adds(b, " (");
+	add_duration(b, to - from);
+	fb_buf_adds(b, ")\n");
 	return 0;
 }
 
@@ -1698,7 +1674,6 @@ explain_timeline(struct fb_buf *b, const struct fb_sla_policy *p,
 {
 	static const char *const what[] = { "running", "paused", "stopped" };
 	const struct fb_calendar *cal = fb_sla_policy_calendar(p);
-	struct excluded x;
 	size_t i;
 
 	fb_buf_adds(b, "\ntimeline\n");
@@ -1718,11 +1693,9 @@ explain_timeline(struct fb_buf *b, const struct fb_sla_policy *p,
 			    sp->to - sp->from);
 		}
 		fb_buf_addc(b, '\n');
-		if (sp->what == FB_SLA_RUNNING && cal != NULL) {
-			x.b = b;
+		if (sp->what == FB_SLA_RUNNING && cal != NULL)
 			fb_calendar_excluded(cal, sp->from, sp->to,
-			    on_excluded, &x);
-		}
+			    on_excluded, b);
 	}
 }
 
@@ -1993,7 +1966,7 @@ write_summary(struct sla_run *S)
 		if (b->err)
 			fb_diex("out of memory");
 		rc = S->text ? fb_out_write(&fb_stdout, b->p, b->len) :
-		    write_buf(b);
+		    fb_write_json_line(b);
 		if (rc < 0)
 			return -1;
 	}

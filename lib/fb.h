@@ -69,6 +69,14 @@ void fb_buf_printf(struct fb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Adds 's' as a JSON string: UTF-8 kept, quotes, backslashes, controls escaped. */
 void fb_buf_json_str(struct fb_buf *b, const char *s, size_t n);
+
+/*
+ * Adds 'n' bytes of 's' for a person to read on a terminal: control
+ * characters (C0, DEL, C1) dropped, cut on a character boundary after
+ * 'max' bytes with "..." (SIZE_MAX for no cut).  For record data in
+ * --explain and text reports (DESIGN.md 7).
+ */
+void fb_buf_add_clean(struct fb_buf *b, const char *s, size_t n, size_t max);
 /*
  * Adds 'x' as a JSON number with at most 'digits' (<= 9) decimals and no
  * trailing zeros ("0.25", "-1", "12860.5"); NaN becomes null.

@@ -357,6 +357,20 @@ fb_getopt(int argc, char *argv[], const struct fb_tool *tool, const char **arg)
 }
 
 int
+fb_write_json_line(const struct fb_buf *b)
+{
+	int rc;
+
+	if (b->err)
+		return -1;
+	rc = fb_conf.pretty ? fb_json_write_pretty(&fb_stdout, b->p, b->len) :
+	    fb_out_write(&fb_stdout, b->p, b->len);
+	if (rc < 0)
+		return -1;
+	return fb_out_end_record(&fb_stdout);
+}
+
+int
 fb_cli_finish(int status)
 {
 	if (fb_out_flush(&fb_stdout) < 0 ||

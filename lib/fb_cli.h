@@ -129,6 +129,13 @@ fb_time_t fb_parse_time(const char *s, const char *what);
  */
 int fb_cli_finish(int status);
 
+/*
+ * Writes the JSON text in 'b' to stdout as one output line, indented
+ * with --pretty.  Returns 0, or -1 on a write error or when building 'b'
+ * ran out of memory (b->err).
+ */
+int fb_write_json_line(const struct fb_buf *b);
+
 /*---- Allocation that cannot fail ----*/
 
 /*

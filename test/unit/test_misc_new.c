@@ -473,10 +473,28 @@ test_taxonomy(void)
 	    "the first and last index");
 }
 
+/*---- fb_buf_add_clean ----*/
+
+static void
+test_add_clean(void)
+{
+	/* C0, DEL and C1 (U+0085) dropped; Chinese kept whole */
+	static const char in[] = "a\x01" "b\x7f\xc2\x85" "c 退款";
+	struct fb_buf b = { 0 };
+
+	fb_buf_add_clean(&b, in, strlen(in), SIZE_MAX);
+	is_str(b.p, "abc 退款", "add_clean: control characters dropped");
+	b.len = 0;
+	fb_buf_add_clean(&b, in, strlen(in), 6);
+	is_str(b.p, "abc ...", "add_clean: cut on a character after max bytes");
+	fb_buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_addnum();
+	test_add_clean();
 	test_json_number();
 	test_time_local();
 	test_taxonomy();
