@@ -102,219 +102,54 @@ static const char *const key_paths[NKEYS] = {
 	"customer.tier", "route.queue"
 };
 
-#define RECENT_CLOSED	131072	/* closed ids remembered for late events */
 #define WARN_MAX	5	/* warnings of one kind before a count */
 
 /*---- Interned strings: the few values of priority, channel, queue ----*/
 
-struct pool {
-	char **s;
-	size_t n, cap;
-	uint32_t *slot;		/* open addressing: index + 1, or 0 */
-	size_t nslot;
-};
-
-static uint64_t
-hash_bytes(const char *s, size_t len)
-{
-	uint64_t h[2];
-
-	fb_hash128(s, len, 0x51a, h);
-	return h[0];
-}
-
-static void
-pool_rehash(struct pool *pl)
-{
-	size_t i, j, mask;
-
-	free(pl->slot);
-	pl->nslot = pl->nslot ? pl->nslot * 2 : 64;
-	pl->slot = fb_xcalloc(pl->nslot, sizeof(*pl->slot));
-	mask = pl->nslot - 1;
-	for (i = 0; i < pl->n; i++) {
-		j = hash_bytes(pl->s[i], strlen(pl->s[i])) & mask;
-		while (pl->slot[j] != 0)
-			j = (j + 1) & mask;
-		pl->slot[j] = (uint32_t)i + 1;
-	}
-}
-
-/* The number (1-based) of the string 's'; 0 for NULL. */
 static uint32_t
-intern(struct pool *pl, const char *s, size_t len)
+intern(struct fb_pool *pl, const char *s, size_t len)
 {
-	size_t j, mask;
+	uint32_t k = fb_pool_intern(pl, s, len);
 
-	if (s == NULL)
-		return 0;
-	if ((pl->n + 1) * 2 > pl->nslot)
-		pool_rehash(pl);
-	mask = pl->nslot - 1;
-	for (j = hash_bytes(s, len) & mask; pl->slot[j] != 0;
-	    j = (j + 1) & mask) {
-		const char *t = pl->s[pl->slot[j] - 1];
-
-		if (strlen(t) == len && memcmp(t, s, len) == 0)
-			return pl->slot[j];
-	}
-	if (pl->n == pl->cap) {
-		pl->cap = pl->cap ? pl->cap * 2 : 64;
-		pl->s = fb_xrealloc(pl->s, pl->cap, sizeof(*pl->s));
-	}
-	pl->s[pl->n] = fb_xstrndup(s, len);
-	pl->slot[j] = (uint32_t)++pl->n;
-	return pl->slot[j];
+	if (k == FB_POOL_NOMEM)
+		fb_diex("out of memory");
+	return k;
 }
 
-static const char *
-pool_str(const struct pool *pl, uint32_t k)
-{
-	return k == 0 ? NULL : pl->s[k - 1];
-}
+#define pool_str fb_pool_str
 
-static void
-pool_release(struct pool *pl)
-{
-	size_t i;
-
-	for (i = 0; i < pl->n; i++)
-		free(pl->s[i]);
-	free(pl->s);
-	free(pl->slot);
-	memset(pl, 0, sizeof(*pl));
-}
-
-/*---- Items held until they close ----*/
+/*---- Items held until they close (lib/fb_fold.c) ----*/
 
 struct line_copy {
 	char *p;
 	size_t len;
 };
 
-struct item {
-	char *id;		/* owned, NUL-terminated */
-	size_t idlen;
-	uint64_t hash;
-	uint64_t seq;		/* when its item line came, for output order */
-	fb_time_t created;	/* its ts */
-	fb_time_t closed_at;	/* earliest closed event, or FB_TIME_MAX */
-	fb_time_t last_event;	/* the latest event time so far */
+/* What fb-sla keeps of a held item besides its events. */
+struct held {
 	uint32_t key[NKEYS];	/* interned, 0 when absent */
-	struct fb_sla_ev *ev;
-	size_t nev, evcap;
 	struct line_copy *lines;	/* annotate: the item's lines */
 	size_t nlines;
-	int have_item;
-	int waiting;		/* in the run's closed heap */
 };
 
-struct table {
-	struct item **slot;
-	size_t cap, n;
-};
-
-static size_t
-table_find(const struct table *t, const char *id, size_t len, uint64_t h)
+/* Every held item has one: made with the item (see hold()). */
+static struct held *
+held(const struct fb_fold_item *it)
 {
-	size_t j, mask = t->cap - 1;
-
-	for (j = h & mask; t->slot[j] != NULL; j = (j + 1) & mask)
-		if (t->slot[j]->hash == h && t->slot[j]->idlen == len &&
-		    memcmp(t->slot[j]->id, id, len) == 0)
-			break;
-	return j;
+	return it->data;
 }
 
 static void
-table_grow(struct table *t)
+held_release(void *arg, void *data)
 {
-	struct item **old = t->slot;
-	size_t oldcap = t->cap, i, j;
-
-	t->cap = t->cap ? t->cap * 2 : 1024;
-	t->slot = fb_xcalloc(t->cap, sizeof(*t->slot));
-	for (i = 0; i < oldcap; i++)
-		if (old[i] != NULL) {
-			j = table_find(t, old[i]->id, old[i]->idlen,
-			    old[i]->hash);
-			t->slot[j] = old[i];
-		}
-	free(old);
-}
-
-/* The item 'id', made when 'make' and absent; NULL when absent. */
-static struct item *
-table_get(struct table *t, const char *id, size_t len, int make)
-{
-	uint64_t h = hash_bytes(id, len);
-	struct item *it;
-	size_t j;
-
-	if ((t->n + 1) * 4 > t->cap * 3)
-		table_grow(t);
-	j = table_find(t, id, len, h);
-	if (t->slot[j] != NULL || !make)
-		return t->slot[j];
-	it = fb_xcalloc(1, sizeof(*it));
-	it->id = fb_xstrndup(id, len);
-	it->idlen = len;
-	it->hash = h;
-	it->closed_at = FB_TIME_MAX;
-	it->last_event = FB_TIME_MIN;
-	t->slot[j] = it;
-	t->n++;
-	return it;
-}
-
-/* Takes 'it' out of the table, closing the gap (linear probing). */
-static void
-table_remove(struct table *t, const struct item *it)
-{
-	size_t mask = t->cap - 1, i, j, home;
-
-	i = table_find(t, it->id, it->idlen, it->hash);
-	if (t->slot[i] != it)
-		return;
-	t->slot[i] = NULL;
-	t->n--;
-	for (j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
-		home = t->slot[j]->hash & mask;
-		/* moves back what cannot be found past the gap at i */
-		if ((j > i && (home <= i || home > j)) ||
-		    (j < i && (home <= i && home > j))) {
-			t->slot[i] = t->slot[j];
-			t->slot[j] = NULL;
-			i = j;
-		}
-	}
-}
-
-static void
-item_free(struct item *it)
-{
+	struct held *h = data;
 	size_t i;
 
-	for (i = 0; i < it->nlines; i++)
-		free(it->lines[i].p);
-	free(it->lines);
-	free(it->ev);
-	free(it->id);
-	free(it);
-}
-
-static void
-item_add_event(struct item *it, enum fb_sla_event kind, fb_time_t ts)
-{
-	if (it->nev == it->evcap) {
-		it->evcap = it->evcap ? it->evcap * 2 : 4;
-		it->ev = fb_xrealloc(it->ev, it->evcap, sizeof(*it->ev));
-	}
-	it->ev[it->nev].ts = ts;
-	it->ev[it->nev].kind = kind;
-	it->nev++;
-	if (kind == FB_SLA_CLOSED && ts < it->closed_at)
-		it->closed_at = ts;
+	(void)arg;
+	for (i = 0; i < h->nlines; i++)
+		free(h->lines[i].p);
+	free(h->lines);
+	free(h);
 }
 
 /*---- Summary groups ----*/
@@ -352,14 +187,9 @@ struct sla_run {
 	int dims_given, now_given, within_given;
 	const char *explain_id;
 
-	struct pool pool;
-	struct table items;
-	uint64_t seq;
-	struct fb_recent *closed;	/* ids finalised already */
+	struct fb_pool pool;
+	struct fb_fold *fold;	/* the items held until they close */
 	int64_t lateness;	/* -1: hold every item to the end */
-	fb_time_t latest;	/* the latest item ts read: the stream's time */
-	struct closing *heap;	/* closed items waiting out the lateness */
-	size_t nheap, heapcap;
 
 	struct group *groups;
 	size_t ngroups, gcap;
@@ -371,8 +201,6 @@ struct sla_run {
 	struct fb_rec rec;
 
 	/* what is reported at the end */
-	uint64_t orphan_events, orphan_items;
-	char *orphan_example;
 	uint64_t out_of_order, ignored, late_for_closed, items_seen;
 	char *ignored_example;
 	struct counts dup_items, copies_after_close;
@@ -523,22 +351,22 @@ sla_json(struct sla_run *S, const struct fb_sla_policy *p,
 /*---- Working out an item's clock ----*/
 
 static const struct fb_sla_policy *
-policy_of(struct sla_run *S, const struct item *it)
+policy_of(struct sla_run *S, const struct fb_fold_item *it)
 {
 	struct fb_sla_keys k;
 
-	k.priority = pool_str(&S->pool, it->key[D_PRIORITY]);
-	k.channel = pool_str(&S->pool, it->key[D_CHANNEL]);
-	k.category = pool_str(&S->pool, it->key[D_CATEGORY]);
-	k.province = pool_str(&S->pool, it->key[D_PROVINCE]);
-	k.tier = pool_str(&S->pool, it->key[D_TIER]);
-	k.queue = pool_str(&S->pool, it->key[D_QUEUE]);
+	k.priority = pool_str(&S->pool, held(it)->key[D_PRIORITY]);
+	k.channel = pool_str(&S->pool, held(it)->key[D_CHANNEL]);
+	k.category = pool_str(&S->pool, held(it)->key[D_CATEGORY]);
+	k.province = pool_str(&S->pool, held(it)->key[D_PROVINCE]);
+	k.tier = pool_str(&S->pool, held(it)->key[D_TIER]);
+	k.queue = pool_str(&S->pool, held(it)->key[D_QUEUE]);
 	return fb_sla_match(S->sla, &k);
 }
 
 static void
 work_out(struct sla_run *S, const struct fb_sla_policy *p,
-    const struct item *it)
+    const struct fb_fold_item *it)
 {
 	struct fb_error err;
 
@@ -555,7 +383,7 @@ work_out(struct sla_run *S, const struct fb_sla_policy *p,
 /*---- Annotate ----*/
 
 static int
-annotate(struct sla_run *S, const struct fb_sla_policy *p, struct item *it)
+annotate(struct sla_run *S, const struct fb_sla_policy *p, struct fb_fold_item *it)
 {
 	struct fb_error err;
 	size_t i;
@@ -564,8 +392,8 @@ annotate(struct sla_run *S, const struct fb_sla_policy *p, struct item *it)
 	sla_json(S, p, &S->clock, &S->buf);
 	if (S->buf.err)
 		fb_diex("out of memory");
-	for (i = 0; i < it->nlines; i++) {
-		if (fb_rec_parse(&S->rec, it->lines[i].p, it->lines[i].len,
+	for (i = 0; i < held(it)->nlines; i++) {
+		if (fb_rec_parse(&S->rec, held(it)->lines[i].p, held(it)->lines[i].len,
 		    &err) < 0)
 			fb_diex("item '%s' no longer parses: %s", it->id,
 			    err.msg);
@@ -585,7 +413,7 @@ static const char *const clock_names[3] = {
 };
 
 static void
-alert_head(struct sla_run *S, struct fb_buf *b, const struct item *it,
+alert_head(struct sla_run *S, struct fb_buf *b, const struct fb_fold_item *it,
     const struct fb_sla_policy *p, const char *kind, const char *idpart)
 {
 	static const int shown[] = { D_PRIORITY, D_CHANNEL, D_CATEGORY,
@@ -607,7 +435,7 @@ alert_head(struct sla_run *S, struct fb_buf *b, const struct item *it,
 	fb_buf_json_str(b, fb_sla_policy_name(p),
 	    strlen(fb_sla_policy_name(p)));
 	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
-		const char *v = pool_str(&S->pool, it->key[shown[i]]);
+		const char *v = pool_str(&S->pool, held(it)->key[shown[i]]);
 
 		if (v == NULL)
 			continue;
@@ -647,7 +475,7 @@ alarming(struct sla_run *S, const struct fb_sla_target *t, int pending)
 
 static int
 breaches(struct sla_run *S, const struct fb_sla_policy *p,
-    const struct item *it)
+    const struct fb_fold_item *it)
 {
 	const struct fb_sla_clock *c = &S->clock;
 	const struct fb_sla_target *t[3] = {
@@ -763,7 +591,7 @@ tally_state(struct tally *t, const struct fb_sla_target *c)
 }
 
 static void
-count_into(struct sla_run *S, struct group *g, const struct item *it,
+count_into(struct sla_run *S, struct group *g, const struct fb_fold_item *it,
     const struct fb_sla_policy *p)
 {
 	const struct fb_sla_clock *c = &S->clock;
@@ -803,7 +631,7 @@ count_into(struct sla_run *S, struct group *g, const struct item *it,
 }
 
 static void
-count_item(struct sla_run *S, const struct item *it,
+count_item(struct sla_run *S, const struct fb_fold_item *it,
     const struct fb_sla_policy *p)
 {
 	uint32_t key;
@@ -816,7 +644,7 @@ count_item(struct sla_run *S, const struct item *it,
 			    fb_sla_policy_name(p),
 			    strlen(fb_sla_policy_name(p)));
 		else
-			key = it->key[S->dims[d]];
+			key = held(it)->key[S->dims[d]];
 		count_into(S, group_of(S, S->dims[d], key), it, p);
 	}
 }
@@ -857,23 +685,22 @@ group_release(struct group *g)
 
 /*---- Finishing an item ----*/
 
-/* Works out, writes or counts, and forgets the item. */
+/* Works out, writes or counts the item, which the fold then forgets. */
 static int
-finish(struct sla_run *S, struct item *it)
+finish(void *arg, struct fb_fold_item *it)
 {
+	struct sla_run *S = arg;
 	const struct fb_sla_policy *p = policy_of(S, it);
-	int rc = 0;
 
 	if (p != NULL)
 		work_out(S, p, it);
 	switch (S->mode) {
 	case MODE_ANNOTATE:
-		rc = annotate(S, p, it);
-		break;
+		return annotate(S, p, it);
 	case MODE_BREACHES:
 		/* an item from after --now cannot have breached yet */
 		if (p != NULL && it->created <= S->now)
-			rc = breaches(S, p, it);
+			return breaches(S, p, it);
 		break;
 	case MODE_SUMMARY:
 	case MODE_PARTIAL:
@@ -885,107 +712,18 @@ finish(struct sla_run *S, struct item *it)
 	case MODE_EXPLAIN:
 		break;
 	}
-	if (fb_recent_add(S->closed, it->hash, it->created) == NULL)
-		fb_diex("out of memory");
-	table_remove(&S->items, it);
-	item_free(it);
-	return rc;
-}
-
-/*
- * Closed items wait until the stream has moved --lateness past their
- * close (items created that much later have been read), so that events
- * written down late or merged from another file still count; then they
- * are finished, oldest close first.  A min-heap by close time.
- */
-struct closing {
-	fb_time_t at;
-	struct item *it;
-};
-
-static void
-heap_push(struct sla_run *S, struct item *it)
-{
-	struct closing c = { it->closed_at, it };
-	size_t i, up;
-
-	if (S->nheap == S->heapcap) {
-		S->heapcap = S->heapcap ? S->heapcap * 2 : 1024;
-		S->heap = fb_xrealloc(S->heap, S->heapcap, sizeof(*S->heap));
-	}
-	for (i = S->nheap++; i > 0; i = up) {
-		up = (i - 1) / 2;
-		if (S->heap[up].at <= c.at)
-			break;
-		S->heap[i] = S->heap[up];
-	}
-	S->heap[i] = c;
-	it->waiting = 1;
-}
-
-static struct item *
-heap_pop(struct sla_run *S)
-{
-	struct item *top = S->heap[0].it;
-	struct closing last = S->heap[--S->nheap];
-	size_t i = 0, kid;
-
-	for (;;) {
-		kid = 2 * i + 1;
-		if (kid >= S->nheap)
-			break;
-		if (kid + 1 < S->nheap && S->heap[kid + 1].at < S->heap[kid].at)
-			kid++;
-		if (last.at <= S->heap[kid].at)
-			break;
-		S->heap[i] = S->heap[kid];
-		i = kid;
-	}
-	if (S->nheap > 0)
-		S->heap[i] = last;
-	return top;
-}
-
-/*
- * Queues the item to be finished once it has closed (closing is final);
- * --merge and --explain finish every item at the end instead, the first
- * because the states it joins come in no particular order.
- */
-static void
-note_closed(struct sla_run *S, struct item *it)
-{
-	if (S->mode == MODE_EXPLAIN || S->mode == MODE_MERGE ||
-	    S->lateness < 0 || it->waiting || !it->have_item ||
-	    it->closed_at > S->now)
-		return;
-	heap_push(S, it);
-}
-
-/*
- * Moves the stream's time to 't' (the latest time read, up to --now) and
- * finishes the closed items it has moved --lateness past.
- */
-static int
-advance(struct sla_run *S, fb_time_t t)
-{
-	if (t > S->now)
-		t = S->now;
-	if (t > S->latest)
-		S->latest = t;
-	while (S->nheap > 0 && S->heap[0].at <= S->latest - S->lateness)
-		if (finish(S, heap_pop(S)) < 0)
-			return -1;
 	return 0;
 }
 
-static int
-recently_closed(struct sla_run *S, const char *id, size_t len)
+/* The held item 'id', with fb-sla's part, made when absent. */
+static struct fb_fold_item *
+hold(struct sla_run *S, const char *id, size_t len)
 {
-	uint64_t cursor;
-	fb_time_t ts;
+	struct fb_fold_item *it = fb_fold_get(S->fold, id, len, 1);
 
-	return fb_recent_first(S->closed, hash_bytes(id, len), &cursor,
-	    &ts) != NULL;
+	if (it->data == NULL)
+		it->data = fb_xcalloc(1, sizeof(struct held));
+	return it;
 }
 
 /*---- Reading the input ----*/
@@ -993,133 +731,79 @@ recently_closed(struct sla_run *S, const char *id, size_t len)
 static int
 on_event(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 {
-	const char *id, *name, *ts;
-	size_t idlen, tslen;
+	const char *id;
+	size_t idlen;
 	enum fb_sla_event kind;
-	struct item *it;
+	struct fb_fold_item *it;
+	struct fb_error err;
 	fb_time_t t;
 
-	if ((id = fb_rec_get_str(rec, "id", &idlen)) == NULL || idlen == 0)
-		return bad(pos, "an event needs the id of its item");
-	if ((name = fb_rec_get_str(rec, "event", NULL)) == NULL ||
-	    fb_sla_event_parse(name, &kind) < 0)
-		return bad(pos, "unknown event '%s' (assigned, "
-		    "first_response, response, customer_reply, pending, "
-		    "resumed, resolved, reopened, closed or csat)",
-		    name ? name : "");
-	if ((ts = fb_rec_get_str(rec, "ts", &tslen)) == NULL ||
-	    fb_time_parse_rfc3339(ts, tslen, &t) < 0)
-		return bad(pos, "an event needs a ts in RFC 3339 "
-		    "(2026-11-22T02:15:00Z)");
+	if (fb_fold_read_event(rec, &id, &idlen, &kind, &t, &err) < 0)
+		return bad(pos, "%s", err.msg);
 	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
 		return FB_DROP;
-	it = table_get(&S->items, id, idlen, 0);
-	if (it == NULL && recently_closed(S, id, idlen)) {
+	it = fb_fold_get(S->fold, id, idlen, 0);
+	if (it == NULL && fb_fold_done(S->fold, id, idlen)) {
 		/* a survey after closing is normal; anything else is late */
 		if (kind != FB_SLA_CSAT)
 			S->late_for_closed++;
 		return FB_EMIT;
 	}
 	if (it == NULL)
-		it = table_get(&S->items, id, idlen, 1);
+		it = hold(S, id, idlen);
 	if (t < it->last_event)
 		S->out_of_order++;
 	else
 		it->last_event = t;
-	item_add_event(it, kind, t);
-	note_closed(S, it);
-	return advance(S, t) < 0 ? FB_FATAL : FB_EMIT;
-}
-
-#define ITEM_TIMES	3
-
-/*
- * An item's own time fields are events too: reads them into 'ev' ('*n'
- * of them), before the item is held, so that a bad one rejects the line.
- */
-static int
-item_times(struct fb_rec *rec, const struct fb_pos *pos,
-    struct fb_sla_ev ev[ITEM_TIMES], size_t *n)
-{
-	static const struct {
-		const char *field;
-		enum fb_sla_event kind;
-	} fields[] = {
-		{ "first_response_at", FB_SLA_FIRST_RESPONSE },
-		{ "resolved_at", FB_SLA_RESOLVED },
-		{ "closed_at", FB_SLA_CLOSED },
-	};
-	struct fb_span raw;
-	const char *s;
-	size_t i, len;
-	fb_time_t t;
-
-	*n = 0;
-	for (i = 0; i < ITEM_TIMES; i++) {
-		if (!fb_rec_raw(rec, fields[i].field, &raw) ||
-		    (raw.len == 4 && memcmp(raw.p, "null", 4) == 0))
-			continue;
-		if ((s = fb_rec_get_str(rec, fields[i].field, &len)) == NULL ||
-		    fb_time_parse_rfc3339(s, len, &t) < 0)
-			return bad(pos, "%s is not an RFC 3339 time",
-			    fields[i].field);
-		ev[*n].ts = t;
-		ev[(*n)++].kind = fields[i].kind;
-	}
-	return 0;
+	fb_fold_add_event(it, kind, t);
+	return fb_fold_settle(S->fold, it, t) < 0 ? FB_FATAL : FB_EMIT;
 }
 
 static int
 on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 {
-	struct fb_sla_ev times[ITEM_TIMES];
-	const char *id, *ts, *v;
-	size_t idlen, tslen, len, ntimes, i;
-	struct item *it;
+	struct fb_sla_ev times[FB_FOLD_TIMES];
+	const char *id, *v;
+	size_t idlen, len, ntimes, i;
+	struct fb_fold_item *it;
+	struct fb_error err;
+	struct held *h;
 	fb_time_t t;
-	int k, rc;
+	int k;
 
-	if ((id = fb_rec_get_str(rec, "id", &idlen)) == NULL || idlen == 0)
-		return bad(pos, "an item needs an id (run fb-ingest first)");
-	if ((ts = fb_rec_get_str(rec, "ts", &tslen)) == NULL ||
-	    fb_time_parse_rfc3339(ts, tslen, &t) < 0)
-		return bad(pos, "an item needs a ts in RFC 3339 "
-		    "(2026-11-22T02:15:00Z)");
-	if ((rc = item_times(rec, pos, times, &ntimes)) != 0)
-		return rc;
+	if (fb_fold_read_item(rec, &id, &idlen, &t, times, &ntimes,
+	    &err) < 0)
+		return bad(pos, "%s", err.msg);
 	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
 		return FB_DROP;
 	S->items_seen++;
-	it = table_get(&S->items, id, idlen, 0);
-	if (it == NULL && recently_closed(S, id, idlen)) {
+	it = fb_fold_get(S->fold, id, idlen, 0);
+	if (it == NULL && fb_fold_done(S->fold, id, idlen)) {
 		warn_limited(&S->copies_after_close, pos, "item '%s' again "
 		    "after it closed: left as it was", id);
 		return S->mode == MODE_ANNOTATE ? FB_EMIT : FB_DROP;
 	}
 	if (it == NULL)
-		it = table_get(&S->items, id, idlen, 1);
+		it = hold(S, id, idlen);
 	else if (it->have_item)
 		warn_limited(&S->dup_items, pos, "item '%s' again: the later "
 		    "copy's fields count", id);
-	if (!it->have_item)
-		it->seq = S->seq++;
-	it->have_item = 1;
-	it->created = t;
+	fb_fold_seen(S->fold, it, t);
+	h = held(it);
 	for (k = 0; k < NKEYS; k++) {
 		v = fb_rec_get_str(rec, key_paths[k], &len);
-		it->key[k] = intern(&S->pool, v, len);
+		h->key[k] = intern(&S->pool, v, len);
 	}
 	for (i = 0; i < ntimes; i++)
-		item_add_event(it, times[i].kind, times[i].ts);
+		fb_fold_add_event(it, times[i].kind, times[i].ts);
 	if (S->mode == MODE_ANNOTATE) {
-		it->lines = fb_xrealloc(it->lines, it->nlines + 1,
-		    sizeof(*it->lines));
-		it->lines[it->nlines].p = fb_xstrndup(rec->line, rec->len);
-		it->lines[it->nlines].len = rec->len;
-		it->nlines++;
+		h->lines = fb_xrealloc(h->lines, h->nlines + 1,
+		    sizeof(*h->lines));
+		h->lines[h->nlines].p = fb_xstrndup(rec->line, rec->len);
+		h->lines[h->nlines].len = rec->len;
+		h->nlines++;
 	}
-	note_closed(S, it);
-	return advance(S, t) < 0 ? FB_FATAL : FB_DROP;
+	return fb_fold_settle(S->fold, it, t) < 0 ? FB_FATAL : FB_DROP;
 }
 
 /*---- Partial state ----*/
@@ -1180,7 +864,7 @@ write_group_state(struct sla_run *S, const struct group *g)
 }
 
 static int
-write_item_state(struct sla_run *S, const struct item *it)
+write_item_state(struct sla_run *S, const struct fb_fold_item *it)
 {
 	json_t *o, *keys, *ev;
 	char tb[FB_TIME_BUFSZ];
@@ -1197,9 +881,9 @@ write_item_state(struct sla_run *S, const struct item *it)
 		fb_time_format(it->created, tb);
 		json_object_set_new(o, "ts", json_string(tb));
 		for (k = 0; k < NKEYS; k++)
-			if (it->key[k] != 0)
+			if (held(it)->key[k] != 0)
 				json_object_set_new(keys, dim_names[k],
-				    key_json(S, it->key[k]));
+				    key_json(S, held(it)->key[k]));
 		json_object_set_new(o, "keys", keys);
 	} else {
 		json_decref(keys);
@@ -1214,36 +898,9 @@ write_item_state(struct sla_run *S, const struct item *it)
 }
 
 static int
-by_seq(const void *a, const void *b)
-{
-	const struct item *x = *(struct item *const *)a;
-	const struct item *y = *(struct item *const *)b;
-
-	if (x->have_item != y->have_item)
-		return x->have_item ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* The held items in the order their item lines came, event-only ones last. */
-static struct item **
-held_items(struct sla_run *S, size_t *n)
-{
-	struct item **v;
-	size_t i, k = 0;
-
-	v = fb_xcalloc(S->items.n + 1, sizeof(*v));
-	for (i = 0; i < S->items.cap; i++)
-		if (S->items.slot[i] != NULL)
-			v[k++] = S->items.slot[i];
-	qsort(v, k, sizeof(*v), by_seq);
-	*n = k;
-	return v;
-}
-
-static int
 write_partial(struct sla_run *S)
 {
-	struct item **v;
+	struct fb_fold_item **v;
 	json_t *by;
 	char tb[FB_TIME_BUFSZ];
 	size_t i, n;
@@ -1260,7 +917,7 @@ write_partial(struct sla_run *S)
 		rc = write_group_state(S, &S->whole);
 	for (i = 0; rc == 0 && i < S->ngroups; i++)
 		rc = write_group_state(S, &S->groups[i]);
-	v = held_items(S, &n);
+	v = fb_fold_held(S->fold, &n);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = write_item_state(S, v[i]);
 	free(v);
@@ -1348,7 +1005,7 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 	const char *id, *ts = NULL, *t, *name;
 	size_t idlen, i;
 	enum fb_sla_event kind;
-	struct item *it;
+	struct fb_fold_item *it;
 	fb_time_t when, created = 0;
 	int k;
 
@@ -1365,22 +1022,19 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 		    fb_sla_event_parse(name, &kind) < 0)
 			return fb_error_set(err, "bad event %zu", i);
 	}
-	it = table_get(&S->items, id, idlen, 0);
-	if (it == NULL && recently_closed(S, id, idlen)) {
+	it = fb_fold_get(S->fold, id, idlen, 0);
+	if (it == NULL && fb_fold_done(S->fold, id, idlen)) {
 		S->late_for_closed += json_array_size(events);
 		return 0;
 	}
 	if (it == NULL)
-		it = table_get(&S->items, id, idlen, 1);
+		it = hold(S, id, idlen);
 	if (ts != NULL) {
-		if (!it->have_item)
-			it->seq = S->seq++;
-		it->have_item = 1;
-		it->created = created;
+		fb_fold_seen(S->fold, it, created);
 		for (k = 0; k < NKEYS; k++) {
 			v = keys == NULL ? NULL :
 			    json_object_get(keys, dim_names[k]);
-			it->key[k] = json_is_string(v) ? intern(&S->pool,
+			held(it)->key[k] = json_is_string(v) ? intern(&S->pool,
 			    json_string_value(v), json_string_length(v)) : 0;
 		}
 	}
@@ -1388,7 +1042,7 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 		json_unpack(e, "[ss]", &t, &name);
 		fb_time_parse_rfc3339(t, strlen(t), &when);
 		fb_sla_event_parse(name, &kind);
-		item_add_event(it, kind, when);
+		fb_fold_add_event(it, kind, when);
 	}
 	return 0;
 }
@@ -1629,7 +1283,7 @@ explain_policy(struct fb_buf *b, const struct fb_sla_policy *p,
 
 /* The events in time order, as the clock took them, with their fates. */
 static void
-explain_events(struct fb_buf *b, struct item *it, unsigned char *outcome)
+explain_events(struct fb_buf *b, struct fb_fold_item *it, unsigned char *outcome)
 {
 	const char *name;
 	size_t i, j;
@@ -1702,7 +1356,7 @@ explain_timeline(struct fb_buf *b, const struct fb_sla_policy *p,
 static int
 explain(struct sla_run *S)
 {
-	struct item *it = table_get(&S->items, S->explain_id,
+	struct fb_fold_item *it = fb_fold_get(S->fold, S->explain_id,
 	    strlen(S->explain_id), 0);
 	const struct fb_sla_policy *p;
 	struct fb_sla_clock *c = &S->clock;
@@ -1720,7 +1374,7 @@ explain(struct sla_run *S)
 	add_clean(b, it->id);
 	fb_buf_adds(b, "\n");
 	for (k = 0; k < NKEYS; k++) {
-		const char *v = pool_str(&S->pool, it->key[k]);
+		const char *v = pool_str(&S->pool, held(it)->key[k]);
 
 		fb_buf_printf(b, "%s%s ", k ? ", " : "  ", dim_names[k]);
 		add_clean(b, v != NULL ? v : "-");
@@ -1978,11 +1632,16 @@ write_summary(struct sla_run *S)
 static void
 report_ends(struct sla_run *S)
 {
-	if (S->orphan_events > 0)
+	uint64_t orphan_items, orphan_events;
+	const char *orphan_example;
+
+	fb_fold_orphans(S->fold, &orphan_items, &orphan_events,
+	    &orphan_example);
+	if (orphan_events > 0)
 		fb_warning("%llu events for %llu items not in the input were "
 		    "not counted (e.g. '%s'); read further back to include "
-		    "their items", (unsigned long long)S->orphan_events,
-		    (unsigned long long)S->orphan_items, S->orphan_example);
+		    "their items", (unsigned long long)orphan_events,
+		    (unsigned long long)orphan_items, orphan_example);
 	if (S->ignored > 0)
 		fb_warning("%llu repeated or out-of-place events changed "
 		    "nothing (e.g. in item '%s'; see --explain)",
@@ -2001,34 +1660,6 @@ report_ends(struct sla_run *S)
 	if (S->copies_after_close.more > 0)
 		fb_warning("%llu more items came again after closing",
 		    (unsigned long long)S->copies_after_close.more);
-}
-
-/* Finishes every item still held, in the order the items came. */
-static int
-finish_all(struct sla_run *S)
-{
-	struct item **v;
-	size_t i, n;
-	int rc = 0;
-
-	v = held_items(S, &n);
-	for (i = 0; i < n; i++) {
-		if (!v[i]->have_item) {
-			S->orphan_items++;
-			S->orphan_events += v[i]->nev;
-			if (S->orphan_example == NULL)
-				S->orphan_example = fb_xstrdup(v[i]->id);
-			table_remove(&S->items, v[i]);
-			item_free(v[i]);
-			continue;
-		}
-		if (rc == 0)
-			rc = finish(S, v[i]);
-		else
-			item_free(v[i]);
-	}
-	free(v);
-	return rc;
 }
 
 static void
@@ -2059,6 +1690,7 @@ main(int argc, char *argv[])
 {
 	static struct sla_run run;
 	struct sla_run *S = &run;
+	struct fb_fold_conf fold;
 	struct fb_error err;
 	const char *arg, *policy = NULL, *by = NULL;
 	int opt, status, breaches = 0, summary = 0, partial = 0, merge = 0;
@@ -2069,7 +1701,6 @@ main(int argc, char *argv[])
 	fb_cli_init("fb-sla");
 	S->close_within = 48 * 3600 * 1000LL;
 	S->lateness = 24 * 3600 * 1000LL;
-	S->latest = FB_TIME_MIN;
 	while ((opt = fb_getopt(argc, argv, &tool, &arg)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -2162,7 +1793,17 @@ main(int argc, char *argv[])
 	}
 	if ((S->sla = fb_sla_load(policy, &err)) == NULL)
 		fb_diex("%s", err.msg);
-	if ((S->closed = fb_recent_create(RECENT_CLOSED, 0)) == NULL)
+	fold.lateness = S->lateness;
+	fold.now = S->now;
+	/*
+	 * --merge joins states that come in no order, and --explain shows
+	 * one item: both finish every item at the end.
+	 */
+	fold.hold = S->mode == MODE_MERGE || S->mode == MODE_EXPLAIN;
+	fold.finish = finish;
+	fold.release = held_release;
+	fold.arg = S;
+	if ((S->fold = fb_fold_create(&fold)) == NULL)
 		fb_diex("out of memory");
 	fb_sla_clock_init(&S->clock);
 	fb_rec_init(&S->rec);
@@ -2175,7 +1816,7 @@ main(int argc, char *argv[])
 	else if (S->mode == MODE_PARTIAL || (merge && partial))
 		rc = write_partial(S);
 	else
-		rc = finish_all(S);
+		rc = fb_fold_finish_all(S->fold);
 	if (rc == 0 && (S->mode == MODE_SUMMARY || (merge && !partial)))
 		rc = write_summary(S);
 	if (rc < 0)
@@ -2185,21 +1826,15 @@ main(int argc, char *argv[])
 	if (S->mode != MODE_EXPLAIN)
 		report_ends(S);
 
-	for (i = 0; i < S->items.cap; i++)
-		if (S->items.slot[i] != NULL)
-			item_free(S->items.slot[i]);
-	free(S->items.slot);
+	fb_fold_free(S->fold);
 	for (i = 0; i < S->ngroups; i++)
 		group_release(&S->groups[i]);
 	free(S->groups);
 	group_release(&S->whole);
-	pool_release(&S->pool);
-	fb_recent_free(S->closed);
+	fb_pool_release(&S->pool);
 	fb_sla_clock_release(&S->clock);
 	fb_rec_release(&S->rec);
 	fb_buf_release(&S->buf);
-	free(S->heap);
-	free(S->orphan_example);
 	free(S->ignored_example);
 	fb_sla_free(S->sla);
 	return fb_cli_finish(status);

@@ -41,6 +41,25 @@ int fb_error_set(struct fb_error *err, const char *fmt, ...)
  */
 size_t fb_utf8_check(const char *s, size_t len);
 
+/*---- Display width (fb_width.c) ----*/
+
+/*
+ * The terminal columns 'len' bytes of UTF-8 take: East Asian Wide and
+ * Fullwidth characters (CJK, Hangul, fullwidth forms, most emoji) 2,
+ * combining marks, zero-width and format characters (U+200B-200F,
+ * bidi controls, U+FEFF) and control characters 0, the rest 1; each
+ * byte of ill-formed UTF-8 counts 1.  Fixed tables (Unicode 14), not
+ * wcwidth(3): the result does not depend on the locale.
+ */
+size_t fb_utf8_width(const char *s, size_t len);
+
+/*
+ * How many bytes of 's' fit in 'cols' columns without splitting a
+ * character; zero-width characters after the last one that fits (a
+ * combining accent) are kept with it.
+ */
+size_t fb_utf8_fit(const char *s, size_t len, size_t cols);
+
 /*---- Hashing (fb_hash.c) ----*/
 
 /* 128-bit MurmurHash3 (x64) of 'data' with 'seed'; used for id fingerprints. */
@@ -981,6 +1000,35 @@ const void *fb_recent_next(const struct fb_recent *r, uint64_t *it,
 
 size_t fb_recent_bytes(const struct fb_recent *r);
 void fb_recent_free(struct fb_recent *r);
+
+/*---- Interned strings (fb_pool.c) ----*/
+
+/*
+ * Strings numbered 1, 2, ... in the order they were first interned; 0
+ * stands for NULL.  Zero it to start; fb_pool_release() frees it.  The
+ * bytes may hold NULs: lengths are kept.
+ */
+struct fb_pool {
+	char **s;
+	size_t *len;
+	size_t n, cap;
+	uint32_t *slot;		/* open addressing: number, or 0 */
+	size_t nslot;
+};
+
+#define FB_POOL_NOMEM	UINT32_MAX	/* out of memory */
+
+/* The number of 's' (added when new), 0 for NULL, or FB_POOL_NOMEM. */
+uint32_t fb_pool_intern(struct fb_pool *pl, const char *s, size_t len);
+
+/* The number of 's' when interned already, else 0 (or FB_POOL_NOMEM). */
+uint32_t fb_pool_find(struct fb_pool *pl, const char *s, size_t len);
+
+/* The string numbered 'k' (NUL-terminated) and its length; NULL for 0. */
+const char *fb_pool_str(const struct fb_pool *pl, uint32_t k);
+size_t fb_pool_len(const struct fb_pool *pl, uint32_t k);
+
+void fb_pool_release(struct fb_pool *pl);
 
 /*---- Time zones (fb_zone.c) ----*/
 

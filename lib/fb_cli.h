@@ -202,4 +202,99 @@ unsigned long fb_reject_count(void);
 /* Flushes and closes --reject; returns 0, or 2 after reporting a write error. */
 int fb_reject_close(void);
 
+/*---- Items held with their lifecycle events (fb_fold.c) ----*/
+
+/*
+ * For the tools that work out SLA clocks: items and their events, read in
+ * any order, are held by id until the item closes and the stream's time
+ * has moved 'lateness' past the close; then the item is finished (handed
+ * to the tool), remembered as done, and forgotten.  Out of memory exits,
+ * as fb_xcalloc() does.
+ */
+struct fb_fold_item {
+	char *id;		/* owned, NUL-terminated */
+	size_t idlen;
+	uint64_t hash;
+	uint64_t seq;		/* the order item lines came in */
+	fb_time_t created;	/* its ts */
+	fb_time_t closed_at;	/* earliest closed event, or FB_TIME_MAX */
+	fb_time_t last_event;	/* the tool's: the latest event time so far */
+	struct fb_sla_ev *ev;
+	size_t nev, evcap;
+	int have_item;		/* its item line has come */
+	int waiting;		/* closed, waiting out the lateness */
+	void *data;		/* the tool's; conf.release frees it */
+};
+
+/* Finishes 'it' (works out, writes or counts): 0, or -1 to stop. */
+typedef int fb_fold_finish_fn(void *arg, struct fb_fold_item *it);
+typedef void fb_fold_release_fn(void *arg, void *data);
+
+struct fb_fold_conf {
+	int64_t lateness;	/* -1: hold every item to the end */
+	fb_time_t now;		/* events after it do not close */
+	int hold;		/* finish nothing before fb_fold_finish_all() */
+	fb_fold_finish_fn *finish;
+	fb_fold_release_fn *release;
+	void *arg;
+};
+
+struct fb_fold *fb_fold_create(const struct fb_fold_conf *conf);
+void fb_fold_free(struct fb_fold *f);
+
+/* The held item 'id', made when absent and 'make'; else NULL. */
+struct fb_fold_item *fb_fold_get(struct fb_fold *f, const char *id,
+    size_t len, int make);
+
+/* Whether 'id' was finished (or marked done) lately: its events are late. */
+int fb_fold_done(const struct fb_fold *f, const char *id, size_t len);
+void fb_fold_mark_done(struct fb_fold *f, const char *id, size_t len,
+    fb_time_t ts);
+
+/* Its item line came, made at 'created'. */
+void fb_fold_seen(struct fb_fold *f, struct fb_fold_item *it,
+    fb_time_t created);
+void fb_fold_add_event(struct fb_fold_item *it, enum fb_sla_event kind,
+    fb_time_t ts);
+
+/*
+ * After a line of 'it' (NULL for none) at time 't': queues 'it' when it
+ * has closed, moves the stream's time to 't' (up to now) and finishes the
+ * closed items it has moved 'lateness' past.  0, or -1 when a finish did.
+ */
+int fb_fold_settle(struct fb_fold *f, struct fb_fold_item *it, fb_time_t t);
+
+/* Finishes 'it' now; fb_fold_forget() drops it unfinished. */
+int fb_fold_finish(struct fb_fold *f, struct fb_fold_item *it);
+void fb_fold_forget(struct fb_fold *f, struct fb_fold_item *it);
+
+/*
+ * The held items, those with an item line first in the order they came,
+ * then event-only ones: an array the caller frees, '*n' long.
+ */
+struct fb_fold_item **fb_fold_held(const struct fb_fold *f, size_t *n);
+
+/*
+ * Finishes every held item in the order they came; those with events but
+ * no item line are counted as orphans and dropped.  0, or -1.
+ */
+int fb_fold_finish_all(struct fb_fold *f);
+void fb_fold_orphans(const struct fb_fold *f, uint64_t *items,
+    uint64_t *events, const char **example);
+size_t fb_fold_count(const struct fb_fold *f);
+
+/* An event line's id, kind and ts; -1 with 'err' set when bad. */
+int fb_fold_read_event(struct fb_rec *rec, const char **id, size_t *idlen,
+    enum fb_sla_event *kind, fb_time_t *ts, struct fb_error *err);
+
+#define FB_FOLD_TIMES	3	/* first_response_at, resolved_at, closed_at */
+
+/*
+ * An item line's id and ts, and its own time fields as events ('*n' of
+ * them); -1 with 'err' set when one is bad.
+ */
+int fb_fold_read_item(struct fb_rec *rec, const char **id, size_t *idlen,
+    fb_time_t *created, struct fb_sla_ev times[FB_FOLD_TIMES], size_t *n,
+    struct fb_error *err);
+
 #endif /* FB_CLI_H */
