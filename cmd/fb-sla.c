@@ -106,16 +106,6 @@ static const char *const key_paths[NKEYS] = {
 
 /*---- Interned strings: the few values of priority, channel, queue ----*/
 
-static uint32_t
-intern(struct fb_pool *pl, const char *s, size_t len)
-{
-	uint32_t k = fb_pool_intern(pl, s, len);
-
-	if (k == FB_POOL_NOMEM)
-		fb_diex("out of memory");
-	return k;
-}
-
 #define pool_str fb_pool_str
 
 /*---- Items held until they close (lib/fb_fold.c) ----*/
@@ -154,26 +144,14 @@ held_release(void *arg, void *data)
 
 /*---- Summary groups ----*/
 
-struct tally {
-	uint64_t met, breached, running;
-	struct fb_sketch times;	/* ms to the first answer, to resolution */
-};
-
 struct group {
 	int dim;		/* NDIMS for the whole */
 	uint32_t key;		/* interned value, 0 when the items lack it */
-	uint64_t items, no_policy, open, pending;
-	struct tally fr, res;
-	uint64_t nr_cycles, nr_late;
-	uint64_t eligible, closed_in;	/* the closure window */
-	uint64_t closed_loop, update_due;
+	uint64_t items, no_policy;
+	struct fb_sla_stats st;
 };
 
 /*---- The run ----*/
-
-struct counts {
-	uint64_t shown, more;
-};
 
 struct sla_run {
 	enum mode mode;
@@ -203,42 +181,9 @@ struct sla_run {
 	/* what is reported at the end */
 	uint64_t out_of_order, ignored, late_for_closed, items_seen;
 	char *ignored_example;
-	struct counts dup_items, copies_after_close;
+	struct fb_warn_limit dup_items, copies_after_close;
 	int explained;
 };
-
-/* Reports why the line is bad input; the record loop rejects it. */
-static int bad(const struct fb_pos *pos, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-bad(const struct fb_pos *pos, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fb_warnat(pos, "%s", msg);
-	return FB_REJECT;
-}
-
-static void
-warn_limited(struct counts *c, const struct fb_pos *pos, const char *fmt,
-    const char *arg)
-{
-	char msg[512];
-
-	if (c->shown >= WARN_MAX && !fb_conf.verbose) {
-		c->more++;
-		return;
-	}
-	c->shown++;
-	snprintf(msg, sizeof(msg), fmt, arg);
-	if (!fb_conf.quiet)
-		fb_warnat(pos, "warning: %s", msg);
-}
 
 /*---- Writing the clock as JSON ----*/
 
@@ -578,56 +523,17 @@ group_of(struct sla_run *S, int dim, uint32_t key)
 }
 
 static void
-tally_state(struct tally *t, const struct fb_sla_target *c)
-{
-	if (!c->present)
-		return;
-	if (c->state == FB_SLA_MET)
-		t->met++;
-	else if (c->state == FB_SLA_BREACHED)
-		t->breached++;
-	else if (c->state != FB_SLA_NONE)
-		t->running++;
-}
-
-static void
 count_into(struct sla_run *S, struct group *g, const struct fb_fold_item *it,
     const struct fb_sla_policy *p)
 {
-	const struct fb_sla_clock *c = &S->clock;
-	const struct fb_sla_span *last;
-
 	g->items++;
 	if (p == NULL) {
 		g->no_policy++;
 		return;
 	}
-	g->open += c->open;
-	g->pending += c->pending;
-	tally_state(&g->fr, &c->first_response);
-	tally_state(&g->res, &c->resolution);
-	/* the time to the first answer, not to a resolution without one */
-	if (c->first_response.present && c->first_response_at != FB_TIME_MIN &&
-	    c->first_response.stopped == c->first_response_at &&
-	    fb_sketch_add(&g->fr.times, c->first_response.elapsed) < 0)
+	if (fb_sla_stats_add(&g->st, &S->clock, it->created, S->now,
+	    S->close_within) < 0)
 		fb_diex("out of memory");
-	if (c->resolution.present && !c->open &&
-	    fb_sketch_add(&g->res.times, c->resolution.total) < 0)
-		fb_diex("out of memory");
-	g->nr_cycles += (uint64_t)c->next_response.cycles;
-	g->nr_late += (uint64_t)c->next_response.late;
-	last = c->nspans > 0 ? &c->spans[c->nspans - 1] : NULL;
-	if (!c->open && last != NULL && last->what == FB_SLA_STOPPED) {
-		g->eligible++;
-		if (last->from - it->created <= S->close_within)
-			g->closed_in++;
-	} else if (S->now - it->created >= S->close_within) {
-		g->eligible++;
-	}
-	if (!c->open && c->first_response_at != FB_TIME_MIN)
-		g->closed_loop++;
-	if (c->open && c->update_state == FB_SLA_BREACHED)
-		g->update_due++;
 }
 
 static void
@@ -640,7 +546,7 @@ count_item(struct sla_run *S, const struct fb_fold_item *it,
 	count_into(S, &S->whole, it, p);
 	for (d = 0; d < S->ndims; d++) {
 		if (S->dims[d] == D_POLICY)
-			key = p == NULL ? 0 : intern(&S->pool,
+			key = p == NULL ? 0 : fb_xintern(&S->pool,
 			    fb_sla_policy_name(p),
 			    strlen(fb_sla_policy_name(p)));
 		else
@@ -649,38 +555,13 @@ count_item(struct sla_run *S, const struct fb_fold_item *it,
 	}
 }
 
-static int
-tally_merge(struct tally *into, const struct tally *from)
-{
-	into->met += from->met;
-	into->breached += from->breached;
-	into->running += from->running;
-	return fb_sketch_merge(&into->times, &from->times);
-}
-
 static void
 group_merge(struct group *into, const struct group *from)
 {
 	into->items += from->items;
 	into->no_policy += from->no_policy;
-	into->open += from->open;
-	into->pending += from->pending;
-	if (tally_merge(&into->fr, &from->fr) < 0 ||
-	    tally_merge(&into->res, &from->res) < 0)
+	if (fb_sla_stats_merge(&into->st, &from->st) < 0)
 		fb_diex("out of memory");
-	into->nr_cycles += from->nr_cycles;
-	into->nr_late += from->nr_late;
-	into->eligible += from->eligible;
-	into->closed_in += from->closed_in;
-	into->closed_loop += from->closed_loop;
-	into->update_due += from->update_due;
-}
-
-static void
-group_release(struct group *g)
-{
-	fb_sketch_release(&g->fr.times);
-	fb_sketch_release(&g->res.times);
 }
 
 /*---- Finishing an item ----*/
@@ -739,7 +620,7 @@ on_event(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	fb_time_t t;
 
 	if (fb_fold_read_event(rec, &id, &idlen, &kind, &t, &err) < 0)
-		return bad(pos, "%s", err.msg);
+		return fb_bad(pos, "%s", err.msg);
 	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
 		return FB_DROP;
 	it = fb_fold_get(S->fold, id, idlen, 0);
@@ -773,26 +654,26 @@ on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 
 	if (fb_fold_read_item(rec, &id, &idlen, &t, times, &ntimes,
 	    &err) < 0)
-		return bad(pos, "%s", err.msg);
+		return fb_bad(pos, "%s", err.msg);
 	if (S->explain_id != NULL && strcmp(id, S->explain_id) != 0)
 		return FB_DROP;
 	S->items_seen++;
 	it = fb_fold_get(S->fold, id, idlen, 0);
 	if (it == NULL && fb_fold_done(S->fold, id, idlen)) {
-		warn_limited(&S->copies_after_close, pos, "item '%s' again "
+		fb_warn_limited(&S->copies_after_close, pos, "item '%s' again "
 		    "after it closed: left as it was", id);
 		return S->mode == MODE_ANNOTATE ? FB_EMIT : FB_DROP;
 	}
 	if (it == NULL)
 		it = hold(S, id, idlen);
 	else if (it->have_item)
-		warn_limited(&S->dup_items, pos, "item '%s' again: the later "
+		fb_warn_limited(&S->dup_items, pos, "item '%s' again: the later "
 		    "copy's fields count", id);
 	fb_fold_seen(S->fold, it, t);
 	h = held(it);
 	for (k = 0; k < NKEYS; k++) {
 		v = fb_rec_get_str(rec, key_paths[k], &len);
-		h->key[k] = intern(&S->pool, v, len);
+		h->key[k] = fb_xintern(&S->pool, v, len);
 	}
 	for (i = 0; i < ntimes; i++)
 		fb_fold_add_event(it, times[i].kind, times[i].ts);
@@ -809,31 +690,6 @@ on_item(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 /*---- Partial state ----*/
 
 static json_t *
-tally_to_json(const struct tally *t)
-{
-	return json_pack("{s:I, s:I, s:I, s:o}", "met", (json_int_t)t->met,
-	    "breached", (json_int_t)t->breached, "running",
-	    (json_int_t)t->running, "times", fb_sketch_to_json(&t->times));
-}
-
-static int
-write_json(json_t *j)
-{
-	struct fb_buf line = { 0 };
-	char *text;
-	int rc;
-
-	if (j == NULL || (text = json_dumps(j, JSON_COMPACT)) == NULL)
-		fb_diex("out of memory");
-	json_decref(j);
-	line.p = text;
-	line.len = line.cap = strlen(text);
-	rc = fb_write_json_line(&line);
-	free(text);
-	return rc;
-}
-
-static json_t *
 key_json(struct sla_run *S, uint32_t key)
 {
 	const char *v = pool_str(&S->pool, key);
@@ -844,23 +700,15 @@ key_json(struct sla_run *S, uint32_t key)
 static int
 write_group_state(struct sla_run *S, const struct group *g)
 {
-	return write_json(json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, "
-	    "s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "type", "sla_group",
+	json_t *o = json_pack("{s:s, s:s, s:o, s:I, s:I}", "type", "sla_group",
 	    "by", g->dim == NDIMS ? "all" : dim_names[g->dim],
 	    "key", g->dim == NDIMS ? json_string("all") : key_json(S, g->key),
 	    "items", (json_int_t)g->items,
-	    "no_policy", (json_int_t)g->no_policy,
-	    "open", (json_int_t)g->open,
-	    "pending", (json_int_t)g->pending,
-	    "first_response", tally_to_json(&g->fr),
-	    "resolution", tally_to_json(&g->res),
-	    "nr_cycles", (json_int_t)g->nr_cycles,
-	    "nr_late", (json_int_t)g->nr_late,
-	    "eligible", (json_int_t)g->eligible,
-	    "closed_in", (json_int_t)g->closed_in,
-	    "closed_loop", (json_int_t)g->closed_loop,
-	    "update_due", (json_int_t)g->update_due));
+	    "no_policy", (json_int_t)g->no_policy);
+
+	if (o == NULL || fb_sla_stats_to_json(&g->st, o) < 0)
+		fb_diex("out of memory");
+	return fb_write_json(o);
 }
 
 static int
@@ -894,7 +742,7 @@ write_item_state(struct sla_run *S, const struct fb_fold_item *it)
 		    fb_sla_event_name(it->ev[i].kind)));
 	}
 	json_object_set_new(o, "events", ev);
-	return write_json(o);
+	return fb_write_json(o);
 }
 
 static int
@@ -910,7 +758,7 @@ write_partial(struct sla_run *S)
 	for (d = 0; d < S->ndims; d++)
 		json_array_append_new(by, json_string(dim_names[S->dims[d]]));
 	fb_time_format(S->now, tb);
-	rc = write_json(json_pack("{s:s, s:i, s:s, s:o, s:I}", "type",
+	rc = fb_write_json(json_pack("{s:s, s:i, s:s, s:o, s:I}", "type",
 	    "sla_partial", "version", 1, "as_of", tb, "by", by,
 	    "close_within", (json_int_t)S->close_within));
 	if (rc == 0)
@@ -925,42 +773,20 @@ write_partial(struct sla_run *S)
 }
 
 static int
-tally_from_json(struct tally *t, json_t *j, struct fb_error *err)
-{
-	json_int_t met, breached, running;
-	json_t *times;
-
-	if (json_unpack(j, "{s:I, s:I, s:I, s:o}", "met", &met, "breached",
-	    &breached, "running", &running, "times", &times) < 0 ||
-	    met < 0 || breached < 0 || running < 0)
-		return fb_error_set(err, "bad tally");
-	t->met = (uint64_t)met;
-	t->breached = (uint64_t)breached;
-	t->running = (uint64_t)running;
-	return fb_sketch_from_json(&t->times, times, err);
-}
-
-static int
 read_group_state(struct sla_run *S, json_t *j, struct fb_error *err)
 {
-	json_int_t v[11];
-	json_t *key, *fr, *res;
+	json_int_t items, no_policy;
+	json_t *key;
 	const char *by;
 	struct group g;
 	int d, i, rc;
 
 	memset(&g, 0, sizeof(g));
-	if (json_unpack(j, "{s:s, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I}", "by", &by, "key", &key,
-	    "items", &v[0], "no_policy", &v[1], "open", &v[2],
-	    "pending", &v[3], "first_response", &fr, "resolution", &res,
-	    "nr_cycles", &v[4], "nr_late", &v[5], "eligible", &v[6],
-	    "closed_in", &v[7], "closed_loop", &v[8],
-	    "update_due", &v[9]) < 0)
+	if (json_unpack(j, "{s:s, s:o, s:I, s:I}", "by", &by, "key", &key,
+	    "items", &items, "no_policy", &no_policy) < 0)
 		return fb_error_set(err, "an sla_group line lacks a member");
-	for (i = 0; i < 10; i++)
-		if (v[i] < 0)
-			return fb_error_set(err, "a negative count");
+	if (items < 0 || no_policy < 0)
+		return fb_error_set(err, "a negative count");
 	if (strcmp(by, "all") == 0) {
 		d = NDIMS;
 	} else {
@@ -977,25 +803,15 @@ read_group_state(struct sla_run *S, json_t *j, struct fb_error *err)
 	if (!json_is_string(key) && !json_is_null(key))
 		return fb_error_set(err, "a group key must be a string or "
 		    "null");
-	g.items = (uint64_t)v[0];
-	g.no_policy = (uint64_t)v[1];
-	g.open = (uint64_t)v[2];
-	g.pending = (uint64_t)v[3];
-	g.nr_cycles = (uint64_t)v[4];
-	g.nr_late = (uint64_t)v[5];
-	g.eligible = (uint64_t)v[6];
-	g.closed_in = (uint64_t)v[7];
-	g.closed_loop = (uint64_t)v[8];
-	g.update_due = (uint64_t)v[9];
-	rc = tally_from_json(&g.fr, fr, err);
-	if (rc == 0)
-		rc = tally_from_json(&g.res, res, err);
-	if (rc == 0)
-		group_merge(group_of(S, d, d == NDIMS ? 0 :
-		    json_is_null(key) ? 0 : intern(&S->pool,
-		    json_string_value(key), json_string_length(key))), &g);
-	group_release(&g);
-	return rc;
+	if ((rc = fb_sla_stats_from_json(&g.st, j, err)) < 0)
+		return rc;
+	g.items = (uint64_t)items;
+	g.no_policy = (uint64_t)no_policy;
+	group_merge(group_of(S, d, d == NDIMS ? 0 : json_is_null(key) ? 0 :
+	    fb_xintern(&S->pool, json_string_value(key),
+	    json_string_length(key))), &g);
+	fb_sla_stats_release(&g.st);
+	return 0;
 }
 
 static int
@@ -1034,7 +850,7 @@ read_item_state(struct sla_run *S, json_t *j, struct fb_error *err)
 		for (k = 0; k < NKEYS; k++) {
 			v = keys == NULL ? NULL :
 			    json_object_get(keys, dim_names[k]);
-			held(it)->key[k] = json_is_string(v) ? intern(&S->pool,
+			held(it)->key[k] = json_is_string(v) ? fb_xintern(&S->pool,
 			    json_string_value(v), json_string_length(v)) : 0;
 		}
 	}
@@ -1113,7 +929,7 @@ on_partial(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	type = fb_rec_get_str(rec, "type", NULL);
 	if (type == NULL || (strcmp(type, "sla_partial") != 0 &&
 	    strcmp(type, "sla_group") != 0 && strcmp(type, "sla_item") != 0))
-		return bad(pos, "not a partial state of fb-sla (run "
+		return fb_bad(pos, "not a partial state of fb-sla (run "
 		    "fb-sla --summary --partial first)");
 	if ((j = fb_json_decode(whole)) == NULL)
 		fb_diex("out of memory");
@@ -1132,7 +948,7 @@ on_partial(struct sla_run *S, struct fb_rec *rec, const struct fb_pos *pos)
 	rc = strcmp(type, "sla_group") == 0 ? read_group_state(S, j, &err) :
 	    read_item_state(S, j, &err);
 	json_decref(j);
-	return rc < 0 ? bad(pos, "%s", err.msg) : FB_DROP;
+	return rc < 0 ? fb_bad(pos, "%s", err.msg) : FB_DROP;
 }
 
 static int
@@ -1443,7 +1259,7 @@ mean_of(const struct fb_sketch *s)
 }
 
 static void
-tally_json(struct fb_buf *b, const char *name, const struct tally *t)
+tally_json(struct fb_buf *b, const char *name, const struct fb_sla_tally *t)
 {
 	fb_buf_printf(b, ",\"%s\":{\"met\":%llu,\"breached\":%llu,"
 	    "\"running\":%llu,\"rate\":", name, (unsigned long long)t->met,
@@ -1476,25 +1292,25 @@ summary_json(struct sla_run *S, const struct group *g, struct fb_buf *b)
 	add_time(b, S->now);
 	fb_buf_printf(b, ",\"items\":%llu,\"no_policy\":%llu,\"open\":%llu,"
 	    "\"pending\":%llu", (unsigned long long)g->items,
-	    (unsigned long long)g->no_policy, (unsigned long long)g->open,
-	    (unsigned long long)g->pending);
-	tally_json(b, "first_response", &g->fr);
+	    (unsigned long long)g->no_policy, (unsigned long long)g->st.open,
+	    (unsigned long long)g->st.pending);
+	tally_json(b, "first_response", &g->st.fr);
 	fb_buf_printf(b, ",\"next_response\":{\"cycles\":%llu,\"late\":%llu,"
-	    "\"rate\":", (unsigned long long)g->nr_cycles,
-	    (unsigned long long)g->nr_late);
-	add_rate(b, g->nr_cycles - g->nr_late, g->nr_cycles);
+	    "\"rate\":", (unsigned long long)g->st.nr_cycles,
+	    (unsigned long long)g->st.nr_late);
+	add_rate(b, g->st.nr_cycles - g->st.nr_late, g->st.nr_cycles);
 	fb_buf_addc(b, '}');
-	tally_json(b, "resolution", &g->res);
+	tally_json(b, "resolution", &g->st.res);
 	fb_buf_adds(b, ",\"closed_within\":{\"window\":");
 	add_secs(b, S->close_within);
 	fb_buf_printf(b, ",\"eligible\":%llu,\"closed\":%llu,\"rate\":",
-	    (unsigned long long)g->eligible, (unsigned long long)g->closed_in);
-	add_rate(b, g->closed_in, g->eligible);
+	    (unsigned long long)g->st.eligible, (unsigned long long)g->st.closed_in);
+	add_rate(b, g->st.closed_in, g->st.eligible);
 	fb_buf_printf(b, "},\"closed_loop\":{\"count\":%llu,\"rate\":",
-	    (unsigned long long)g->closed_loop);
-	add_rate(b, g->closed_loop, with);
+	    (unsigned long long)g->st.closed_loop);
+	add_rate(b, g->st.closed_loop, with);
 	fb_buf_printf(b, "},\"update_due\":%llu}",
-	    (unsigned long long)g->update_due);
+	    (unsigned long long)g->st.update_due);
 }
 
 static void
@@ -1546,16 +1362,16 @@ summary_text(struct sla_run *S, const struct group *g, struct fb_buf *b)
 	for (; n < 16; n++)
 		fb_buf_addc(b, ' ');
 	fb_buf_printf(b, " %7llu %6llu", (unsigned long long)g->items,
-	    (unsigned long long)g->open);
-	add_pct(b, g->fr.met, g->fr.met + g->fr.breached);
-	add_dur_cell(b, fb_sketch_quantile(&g->fr.times, 0.5));
-	add_dur_cell(b, fb_sketch_quantile(&g->fr.times, 0.9));
-	add_pct(b, g->res.met, g->res.met + g->res.breached);
-	add_dur_cell(b, mean_of(&g->res.times));
-	add_dur_cell(b, fb_sketch_quantile(&g->res.times, 0.9));
-	add_pct(b, g->closed_in, g->eligible);
-	add_pct(b, g->closed_loop, g->items - g->no_policy);
-	fb_buf_printf(b, " %6llu\n", (unsigned long long)g->update_due);
+	    (unsigned long long)g->st.open);
+	add_pct(b, g->st.fr.met, g->st.fr.met + g->st.fr.breached);
+	add_dur_cell(b, fb_sketch_quantile(&g->st.fr.times, 0.5));
+	add_dur_cell(b, fb_sketch_quantile(&g->st.fr.times, 0.9));
+	add_pct(b, g->st.res.met, g->st.res.met + g->st.res.breached);
+	add_dur_cell(b, mean_of(&g->st.res.times));
+	add_dur_cell(b, fb_sketch_quantile(&g->st.res.times, 0.9));
+	add_pct(b, g->st.closed_in, g->st.eligible);
+	add_pct(b, g->st.closed_loop, g->items - g->no_policy);
+	fb_buf_printf(b, " %6llu\n", (unsigned long long)g->st.update_due);
 }
 
 static struct sla_run *sort_run;	/* for qsort's comparison */
@@ -1828,9 +1644,9 @@ main(int argc, char *argv[])
 
 	fb_fold_free(S->fold);
 	for (i = 0; i < S->ngroups; i++)
-		group_release(&S->groups[i]);
+		fb_sla_stats_release(&S->groups[i].st);
 	free(S->groups);
-	group_release(&S->whole);
+	fb_sla_stats_release(&S->whole.st);
 	fb_pool_release(&S->pool);
 	fb_sla_clock_release(&S->clock);
 	fb_rec_release(&S->rec);

@@ -1465,4 +1465,43 @@ int64_t fb_sketch_quantile(const struct fb_sketch *s, double q);
 json_t *fb_sketch_to_json(const struct fb_sketch *s);
 int fb_sketch_from_json(struct fb_sketch *s, json_t *j, struct fb_error *err);
 
+/*---- What summaries count of SLA clocks (fb_sla_stats.c) ----*/
+
+/* One clock over many items. */
+struct fb_sla_tally {
+	uint64_t met, breached, running;
+	struct fb_sketch times;	/* ms to the first answer, to resolution */
+};
+
+/* Zero it to start; fb_sla_stats_release() frees its sketches. */
+struct fb_sla_stats {
+	uint64_t open, pending;
+	struct fb_sla_tally fr, res;
+	uint64_t nr_cycles, nr_late;	/* next-response cycles, late ones */
+	uint64_t eligible, closed_in;	/* the closure window */
+	uint64_t closed_loop;	/* answered by an agent and no longer open */
+	uint64_t update_due;	/* open and owed a customer update */
+};
+
+/*
+ * Counts the clock 'c' of an item made at 'created', as of 'now', with
+ * the closure window 'close_within' (ms).  Returns 0, or -1 when out of
+ * memory.
+ */
+int fb_sla_stats_add(struct fb_sla_stats *s, const struct fb_sla_clock *c,
+    fb_time_t created, fb_time_t now, int64_t close_within);
+int fb_sla_stats_merge(struct fb_sla_stats *into,
+    const struct fb_sla_stats *from);
+void fb_sla_stats_release(struct fb_sla_stats *s);
+
+/*
+ * Sets the members open, pending, first_response, resolution, nr_cycles,
+ * nr_late, eligible, closed_in, closed_loop and update_due of 'o' (in
+ * that order), for partial states; -1 when out of memory.  And back:
+ * fb_sla_stats_from_json() replaces 's', or returns -1 with 'err' set.
+ */
+int fb_sla_stats_to_json(const struct fb_sla_stats *s, json_t *o);
+int fb_sla_stats_from_json(struct fb_sla_stats *s, json_t *o,
+    struct fb_error *err);
+
 #endif /* FB_H */

@@ -371,6 +371,54 @@ fb_write_json_line(const struct fb_buf *b)
 }
 
 int
+fb_write_json(json_t *j)
+{
+	struct fb_buf line = { 0 };
+	char *text;
+	int rc;
+
+	/* 15 digits: 0.7692 stays 0.7692, not 0.76919999999999999 */
+	if (j == NULL || (text = json_dumps(j, JSON_COMPACT |
+	    JSON_REAL_PRECISION(15))) == NULL)
+		fb_diex("out of memory");
+	json_decref(j);
+	line.p = text;
+	line.len = line.cap = strlen(text);
+	rc = fb_write_json_line(&line);
+	free(text);
+	return rc;
+}
+
+int
+fb_bad(const struct fb_pos *pos, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fb_warnat(pos, "%s", msg);
+	return FB_REJECT;
+}
+
+void
+fb_warn_limited(struct fb_warn_limit *c, const struct fb_pos *pos,
+    const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	if (c->shown >= FB_WARN_LIMIT && !fb_conf.verbose) {
+		c->more++;
+		return;
+	}
+	c->shown++;
+	snprintf(msg, sizeof(msg), fmt, arg);
+	if (!fb_conf.quiet)
+		fb_warnat(pos, "warning: %s", msg);
+}
+
+int
 fb_cli_finish(int status)
 {
 	if (fb_out_flush(&fb_stdout) < 0 ||
@@ -384,6 +432,16 @@ fb_cli_finish(int status)
 }
 
 /*---- Allocation that cannot fail ----*/
+
+uint32_t
+fb_xintern(struct fb_pool *pl, const char *s, size_t len)
+{
+	uint32_t k = fb_pool_intern(pl, s, len);
+
+	if (k == FB_POOL_NOMEM)
+		fb_diex("out of memory");
+	return k;
+}
 
 void *
 fb_xcalloc(size_t n, size_t size)

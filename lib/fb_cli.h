@@ -136,7 +136,32 @@ int fb_cli_finish(int status);
  */
 int fb_write_json_line(const struct fb_buf *b);
 
+/* Writes the JSON value 'j' (stolen) as one output line, like fb_write_json_line(). */
+int fb_write_json(json_t *j);
+
+/*
+ * For record callbacks: reports "FILE:LINE: message" and returns
+ * FB_REJECT, so that the record loop counts and keeps the line.
+ */
+int fb_bad(const struct fb_pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Warnings of one kind: the first FB_WARN_LIMIT are printed (all with
+ * -v, none with -q), the rest only counted in 'more' for a last line.
+ * 'fmt' has one %s, 'arg'.
+ */
+#define FB_WARN_LIMIT	5
+struct fb_warn_limit {
+	uint64_t shown, more;
+};
+void fb_warn_limited(struct fb_warn_limit *c, const struct fb_pos *pos,
+    const char *fmt, const char *arg);
+
 /*---- Allocation that cannot fail ----*/
+
+/* fb_pool_intern() that exits when out of memory. */
+uint32_t fb_xintern(struct fb_pool *pl, const char *s, size_t len);
 
 /*
  * calloc, realloc (of 'n' elements of 'size', overflow checked) and
@@ -246,10 +271,8 @@ void fb_fold_free(struct fb_fold *f);
 struct fb_fold_item *fb_fold_get(struct fb_fold *f, const char *id,
     size_t len, int make);
 
-/* Whether 'id' was finished (or marked done) lately: its events are late. */
+/* Whether 'id' was finished lately: its events come late. */
 int fb_fold_done(const struct fb_fold *f, const char *id, size_t len);
-void fb_fold_mark_done(struct fb_fold *f, const char *id, size_t len,
-    fb_time_t ts);
 
 /* Its item line came, made at 'created'. */
 void fb_fold_seen(struct fb_fold *f, struct fb_fold_item *it,

@@ -170,8 +170,8 @@ fb_fold_done(const struct fb_fold *f, const char *id, size_t len)
 	    NULL;
 }
 
-void
-fb_fold_mark_done(struct fb_fold *f, const char *id, size_t len,
+static void
+mark_done(struct fb_fold *f, const char *id, size_t len,
     fb_time_t ts)
 {
 	if (fb_recent_add(f->done, id_hash(id, len), ts) == NULL)
@@ -209,7 +209,7 @@ fb_fold_finish(struct fb_fold *f, struct fb_fold_item *it)
 
 	if (f->conf.finish != NULL)
 		rc = f->conf.finish(f->conf.arg, it);
-	fb_fold_mark_done(f, it->id, it->idlen, it->created);
+	mark_done(f, it->id, it->idlen, it->created);
 	fb_fold_forget(f, it);
 	return rc;
 }
