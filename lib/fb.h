@@ -1437,7 +1437,8 @@ void fb_sla_clock_release(struct fb_sla_clock *c);
 struct fb_sketch {
 	uint64_t n, zeros;	/* values added; of them, those below 1 */
 	int64_t sum, min, max;	/* sum saturates at INT64_MAX */
-	uint64_t *bins;
+	uint64_t *bins;		/* counts of bins lo .. lo + len - 1 */
+	int lo, len;
 };
 
 void fb_sketch_init(struct fb_sketch *s);

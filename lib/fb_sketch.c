@@ -48,12 +48,39 @@ bin_value(int k)
 	return v >= 9.2e18 ? INT64_MAX : (int64_t)llround(v);
 }
 
+/*
+ * Makes bin 'k' part of the array, which covers only the bins in use
+ * (a few hundred: response times span minutes to days) rather than all
+ * 2400, so that a report with thousands of groups stays small.  It grows
+ * by half again, so a sketch is copied a few times in its life.
+ */
 static int
-ensure_bins(struct fb_sketch *s)
+cover(struct fb_sketch *s, int k)
 {
-	if (s->bins == NULL &&
-	    (s->bins = calloc(NBINS, sizeof(*s->bins))) == NULL)
+	int lo, hi, slack;
+	uint64_t *bins;
+
+	if (s->bins != NULL && k >= s->lo && k < s->lo + s->len)
+		return 0;
+	if (s->bins == NULL) {
+		lo = k - 8;
+		hi = k + 24;
+	} else {
+		slack = s->len / 2 > 16 ? s->len / 2 : 16;
+		lo = k < s->lo ? k - slack : s->lo;
+		hi = k >= s->lo + s->len ? k + slack : s->lo + s->len;
+	}
+	lo = lo < 0 ? 0 : lo;
+	hi = hi > NBINS ? NBINS : hi;
+	if ((bins = calloc((size_t)(hi - lo), sizeof(*bins))) == NULL)
 		return -1;
+	if (s->bins != NULL)
+		memcpy(bins + (s->lo - lo), s->bins, (size_t)s->len *
+		    sizeof(*bins));
+	free(s->bins);
+	s->bins = bins;
+	s->lo = lo;
+	s->len = hi - lo;
 	return 0;
 }
 
@@ -69,9 +96,11 @@ fb_sketch_add(struct fb_sketch *s, int64_t v)
 	if (v < 0)
 		v = 0;
 	if (v >= 1) {
-		if (ensure_bins(s) < 0)
+		int k = bin_of(v);
+
+		if (cover(s, k) < 0)
 			return -1;
-		s->bins[bin_of(v)]++;
+		s->bins[k - s->lo]++;
 	} else {
 		s->zeros++;
 	}
@@ -92,10 +121,11 @@ fb_sketch_merge(struct fb_sketch *into, const struct fb_sketch *from)
 	if (from->n == 0)
 		return 0;
 	if (from->bins != NULL) {
-		if (ensure_bins(into) < 0)
+		if (cover(into, from->lo) < 0 ||
+		    cover(into, from->lo + from->len - 1) < 0)
 			return -1;
-		for (k = 0; k < NBINS; k++)
-			into->bins[k] += from->bins[k];
+		for (k = 0; k < from->len; k++)
+			into->bins[from->lo + k - into->lo] += from->bins[k];
 	}
 	if (into->n == 0 || from->min < into->min)
 		into->min = from->min;
@@ -128,10 +158,10 @@ fb_sketch_quantile(const struct fb_sketch *s, double q)
 		return s->max;
 	seen = s->zeros;
 	v = s->max;
-	for (k = 0; s->bins != NULL && k < NBINS; k++) {
+	for (k = 0; s->bins != NULL && k < s->len; k++) {
 		seen += s->bins[k];
 		if (seen >= rank) {
-			v = bin_value(k);
+			v = bin_value(s->lo + k);
 			break;
 		}
 	}
@@ -149,9 +179,9 @@ fb_sketch_to_json(const struct fb_sketch *s)
 		json_decref(o);
 		return NULL;
 	}
-	for (k = 0; s->bins != NULL && k < NBINS; k++)
+	for (k = 0; s->bins != NULL && k < s->len; k++)
 		if (s->bins[k] > 0 && json_array_append_new(bins,
-		    json_pack("[iI]", k, (json_int_t)s->bins[k])) < 0)
+		    json_pack("[iI]", s->lo + k, (json_int_t)s->bins[k])) < 0)
 			goto fail;
 	if (json_object_set_new(o, "n", json_integer((json_int_t)s->n)) < 0 ||
 	    json_object_set_new(o, "sum", json_integer(s->sum)) < 0 ||
@@ -193,9 +223,9 @@ fb_sketch_from_json(struct fb_sketch *s, json_t *j, struct fb_error *err)
 		if (json_unpack(bin, "[II]", &k, &c) < 0 || k < 0 ||
 		    k >= NBINS || c <= 0)
 			return fb_error_set(err, "bad sketch bin %zu", i);
-		if (ensure_bins(s) < 0)
+		if (cover(s, (int)k) < 0)
 			return fb_error_set(err, "out of memory");
-		s->bins[k] += (uint64_t)c;
+		s->bins[k - s->lo] += (uint64_t)c;
 		total += (uint64_t)c;
 	}
 	if (total != (uint64_t)n) {
