@@ -4163,8 +4163,20 @@ put_event(struct evgen *e, struct fb_span id, const struct life_ev *ev,
 	    fb_sla_event_name(ev->kind), ts);
 	if (has_agent(ev->kind))
 		fb_buf_printf(b, ",\"agent\":\"a%02d\"", agent);
-	if (ev->kind == FB_SLA_CSAT)
-		fb_buf_printf(b, ",\"score\":%d", ev->score);
+	if (ev->kind == FB_SLA_CSAT) {
+		/*
+		 * "How likely are you to recommend us?" 0-10, in line with
+		 * the score; from the event's time, not a draw, so that the
+		 * rest of the lifecycle stays as it was
+		 */
+		static const int nps_of[5][4] = {
+			{ 0, 1, 2, 3 }, { 2, 4, 5, 6 }, { 5, 6, 7, 7 },
+			{ 7, 8, 8, 9 }, { 9, 10, 10, 8 }
+		};
+
+		fb_buf_printf(b, ",\"score\":%d,\"nps\":%d", ev->score,
+		    nps_of[ev->score - 1][(uint64_t)ev->t / 1000 % 4]);
+	}
 	fb_buf_addc(b, '}');
 	put_buf(b);
 	fb_out_end_record(&fb_stdout);

@@ -640,7 +640,7 @@ for it in items:
         if k not in NO_AGENT:
             want.append('agent')
         if k == 'csat':
-            want.append('score')
+            want += ['score', 'nps']
         if list(o) != want:
             errs.append('%d: keys %s, want %s' % (n, list(o), want))
         if k not in KINDS:
@@ -662,6 +662,9 @@ for it in items:
             st['csat'] += 1
             if o['score'] not in (1, 2, 3, 4, 5) or type(o['score']) is not int:
                 errs.append('%d: score %r' % (n, o['score']))
+            elif o['nps'] not in range(11) or type(o['nps']) is not int or \
+                    abs(o['nps'] - 2.5 * (o['score'] - 1)) > 3.5:
+                errs.append('%d: nps %r for score %r' % (n, o['nps'], o['score']))
         if k == 'first_response':
             st['first_responses'] += 1
             if x - it['ts'] > FIRST.get(it['prio'], 7200):
