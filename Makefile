@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla
+TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla fb-report
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -98,6 +98,13 @@ $(OUTBIN)/%: $(BUILDDIR)/cmd/%.o $(LIBFB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
+# fb-report is a folder: the aggregation and one file per output format.
+REPORT_OBJ = $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard cmd/fb-report/*.c))
+$(OUTBIN)/fb-report: $(REPORT_OBJ) $(LIBFB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(REPORT_OBJ) $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
+
 $(BUILDDIR)/test/unit/%: $(BUILDDIR)/test/unit/%.o $(LIBFB)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
@@ -108,13 +115,17 @@ test-progs: $(TEST_BINS)
 
 # Debian packages: build (compiler, libraries), tests (bats, mandoc, time).
 DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
-	bats bats-support bats-assert mandoc time gzip jq
+	bats bats-support bats-assert mandoc time gzip jq cmark-gfm python3
+# The browser tests (test/fb-report-browser.bats) drive headless Chromium;
+# its packages come only with FB_BROWSER_TESTS=1 in the environment (CI).
+BROWSER_PKGS = chromium chromium-driver curl fonts-wqy-microhei
+DEPS_PKGS = $(DEB_PKGS) $(if $(filter 1,$(FB_BROWSER_TESTS)),$(BROWSER_PKGS))
 
 deps:
 	@command -v dpkg-query >/dev/null 2>&1 || { \
-	  echo "fb: not a Debian system; install the equivalents of: $(DEB_PKGS)" >&2; exit 0; }; \
+	  echo "fb: not a Debian system; install the equivalents of: $(DEPS_PKGS)" >&2; exit 0; }; \
 	missing=""; \
-	for p in $(DEB_PKGS); do \
+	for p in $(DEPS_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -240,6 +251,13 @@ demo: deps
 	  jq -r 'select(.type == null) | [.ts, .channel, .category, .sentiment.label, .text[0:36]] | @tsv' | head -5
 	@echo '== integrity'
 	bin/fb-store verify && echo 'verify: clean'
+	@echo '== the last two weeks against the two before, as a page (fb-report -f html)'
+	bin/fb-store cat --since 2026-10-04 | bin/fb-report --since 2026-10-18 \
+	  --until 2026-11-01 --now $(DEMO_NOW) -f html > var/report.html
+	@echo "html report: $(CURDIR)/var/report.html"
+	@echo '== and in the terminal (fb-report)'
+	bin/fb-store cat --since 2026-10-04 | bin/fb-report --since 2026-10-18 \
+	  --until 2026-11-01 --now $(DEMO_NOW)
 
 # The shipped sentiment models, rebuilt from the labelled data beside the
 # project (not part of the project: see README).  fb-train is deterministic,
@@ -259,7 +277,7 @@ model: bin/fb-train
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILDDIR)/cmd/%.d) \
+-include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILDDIR)/cmd/%.d) $(REPORT_OBJ:.o=.d) \
 	$(UNIT_SRC:test/unit/%.c=$(BUILDDIR)/test/unit/%.d) \
 	$(TEST_PROGS:%=$(BUILDDIR)/test/%.d)
 .SECONDARY:

@@ -44,11 +44,25 @@ _fb_argtype()
 		[[ ${cmd:-} == fb-sla ]] && echo value ;;
 	--by)
 		echo by ;;
+	-g|--group-by)
+		echo groupby ;;
+	-t|--table)
+		echo tables ;;
+	--measure)
+		echo measures ;;
+	-P|--period)
+		echo period ;;
+	--color)
+		echo color ;;
 	--store|--history)
 		echo dir ;;
 	-m)
-		# fb-tag's -m is --model, fb-ingest's --map
-		if [[ ${cmd:-} == fb-tag ]]; then echo file; else echo value; fi ;;
+		# fb-tag's -m is --model, fb-ingest's --map, fb-report's --measure
+		case ${cmd:-} in
+		fb-tag) echo file ;;
+		fb-report) echo measures ;;
+		*) echo value ;;
+		esac ;;
 	--reject|--rules|--output|--truth|--model|--test|-r|-o|\
 	--policy|-p|--customers|--agents|--shadow)
 		echo file ;;
@@ -67,7 +81,7 @@ _fb_argtype()
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
 	--key|--map|--max-per-customer-day|--seed|-n|--count|--days|\
 	--neutral|--category-field|--holdout|--epochs|--rate|--bits|--ngrams|\
-	--id|-w|--within|--close-within)
+	--id|-w|--within|--close-within|--top|--examples|--title|--lateness)
 		echo value ;;
 	esac
 }
@@ -78,6 +92,16 @@ _fb_words()
 {
 	local IFS=$' \t\n'
 	COMPREPLY=($(compgen -W "$1" -- "$2"))
+}
+
+# _fb_list WORDS CUR: complete the last item of the comma-separated CUR.
+_fb_list()
+{
+	local pre=
+	[[ $2 == *,* ]] && pre=${2%,*},
+	_fb_words "$1" "${2##*,}"
+	COMPREPLY=("${COMPREPLY[@]/#/$pre}")
+	compopt -o nospace 2>/dev/null
 }
 
 # _fb_complete_arg TYPE CUR: fill COMPREPLY with candidates for an option
@@ -108,6 +132,8 @@ _fb_complete_arg()
 			_fb_words "text json" "$2" ;;
 		fb-sla)
 			_fb_words "json text" "$2" ;;
+		fb-report)
+			_fb_words "text md csv json html" "$2" ;;
 		*)
 			COMPREPLY=() ;;
 		esac ;;
@@ -122,13 +148,29 @@ _fb_complete_arg()
 	lang)
 		_fb_words "zh en" "$2" ;;
 	by)
-		# a comma-separated list: complete the last field
-		local pre=
-		[[ $2 == *,* ]] && pre=${2%,*},
-		_fb_words "policy priority channel category province tier queue" \
-		    "${2##*,}"
-		COMPREPLY=("${COMPREPLY[@]/#/$pre}")
-		compopt -o nospace 2>/dev/null ;;
+		_fb_list "policy priority channel category province tier queue" \
+		    "$2" ;;
+	groupby)
+		_fb_list "channel category subcategory tag product_category sku
+		    region province city priority queue tier sentiment period
+		    hour weekday" "$2" ;;
+	tables)
+		_fb_list "summary channel category subcategory product_category
+		    sku region priority queue by series trend heatmap
+		    top_complaints" "$2" ;;
+	measures)
+		_fb_list "items complaints complaint_rate negative neutral
+		    positive no_sentiment negative_rate open fr_met fr_breached
+		    fr_running fr_in_target fr_n fr_mean fr_median fr_p90 res_met
+		    res_breached res_running res_in_target res_n res_mean
+		    res_median res_p90 closed_within_n closed_within_eligible
+		    closed_within_rate closed_loop_n closed_loop_rate csat_n
+		    csat_mean csat_rate nps_n nps_promoters nps_passives
+		    nps_detractors nps" "$2" ;;
+	period)
+		_fb_words "day week month" "$2" ;;
+	color)
+		_fb_words "auto always never" "$2" ;;
 	*)
 		COMPREPLY=() ;;
 	esac

@@ -90,6 +90,27 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
             case by
                 complete -c $tool -l $name -x -d 'group the summary by' \
                     -a 'policy priority channel category province tier queue'
+            case group-by
+                complete -c $tool -s g -l $name -x -d 'group one table by' \
+                    -a 'channel category subcategory tag product_category sku region province city priority queue tier sentiment period hour weekday'
+            case table
+                complete -c $tool -s t -l $name -x -d 'sections to include' \
+                    -a 'summary channel category subcategory product_category sku region priority queue by series trend heatmap top_complaints'
+            case measure
+                complete -c $tool -s m -l $name -x -d 'measures to show' \
+                    -a 'items complaints complaint_rate negative neutral positive no_sentiment negative_rate open fr_met fr_breached fr_running fr_in_target fr_n fr_mean fr_median fr_p90 res_met res_breached res_running res_in_target res_n res_mean res_median res_p90 closed_within_n closed_within_eligible closed_within_rate closed_loop_n closed_loop_rate csat_n csat_mean csat_rate nps_n nps_promoters nps_passives nps_detractors nps'
+            case period
+                complete -c $tool -s P -l $name -x -d 'series period' -a 'day week month'
+            case color
+                complete -c $tool -l $name -x -d 'colour the text' -a 'auto always never'
+            case top
+                complete -c $tool -s n -l $name -x -d 'rows per table'
+            case examples
+                complete -c $tool -l $name -x -d 'example texts per complaint'
+            case title
+                complete -c $tool -l $name -x -d 'report title'
+            case lateness
+                complete -c $tool -l $name -x -d 'wait for late events (duration or inf)'
             case partial
                 complete -c $tool -l $name -d 'write partial state for --merge'
             case merge
@@ -136,6 +157,9 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 else if test $tool = fb-sla
                     complete -c $tool -l $name -x -d 'summary format' \
                         -a 'json text'
+                else if test $tool = fb-report
+                    complete -c $tool -s f -l $name -x -d 'report format' \
+                        -a 'text md csv json html'
                 else
                     complete -c $tool -l $name -x
                 end
