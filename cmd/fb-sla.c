@@ -1448,16 +1448,7 @@ write_summary(struct sla_run *S)
 static void
 report_ends(struct sla_run *S)
 {
-	uint64_t orphan_items, orphan_events;
-	const char *orphan_example;
-
-	fb_fold_orphans(S->fold, &orphan_items, &orphan_events,
-	    &orphan_example);
-	if (orphan_events > 0)
-		fb_warning("%llu events for %llu items not in the input were "
-		    "not counted (e.g. '%s'); read further back to include "
-		    "their items", (unsigned long long)orphan_events,
-		    (unsigned long long)orphan_items, orphan_example);
+	fb_fold_warn_orphans(S->fold);
 	if (S->ignored > 0)
 		fb_warning("%llu repeated or out-of-place events changed "
 		    "nothing (e.g. in item '%s'; see --explain)",
@@ -1507,11 +1498,9 @@ main(int argc, char *argv[])
 	static struct sla_run run;
 	struct sla_run *S = &run;
 	struct fb_fold_conf fold;
-	struct fb_error err;
 	const char *arg, *policy = NULL, *by = NULL;
 	int opt, status, breaches = 0, summary = 0, partial = 0, merge = 0;
 	int rc = 0;
-	char path[4096];
 	size_t i;
 
 	fb_cli_init("fb-sla");
@@ -1554,12 +1543,7 @@ main(int argc, char *argv[])
 			S->explain_id = arg;
 			break;
 		case OPT_LATENESS:
-			if (strcmp(arg, "inf") == 0)
-				S->lateness = -1;
-			else if ((S->lateness = fb_parse_duration(arg,
-			    "--lateness")) < 0)
-				fb_diex("--lateness: a duration of 0 or more, "
-				    "or inf");
+			S->lateness = fb_parse_lateness(arg);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(arg, "text") == 0)
@@ -1600,15 +1584,7 @@ main(int argc, char *argv[])
 	S->now_given = fb_time_now_fixed();
 	S->now = fb_time_now();
 	S->whole.dim = NDIMS;
-	if (policy == NULL) {
-		if (fb_config_find("sla.conf", path, sizeof(path)) < 0)
-			fb_diex("cannot find the policy 'sla.conf' "
-			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
-			    "$FB_DATADIR, share/fb)");
-		policy = path;
-	}
-	if ((S->sla = fb_sla_load(policy, &err)) == NULL)
-		fb_diex("%s", err.msg);
+	S->sla = fb_sla_open(policy);
 	fold.lateness = S->lateness;
 	fold.now = S->now;
 	/*

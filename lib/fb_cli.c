@@ -370,6 +370,37 @@ fb_write_json_line(const struct fb_buf *b)
 	return fb_out_end_record(&fb_stdout);
 }
 
+int64_t
+fb_parse_lateness(const char *s)
+{
+	int64_t ms;
+
+	if (strcmp(s, "inf") == 0)
+		return -1;
+	if ((ms = fb_parse_duration(s, "--lateness")) < 0)
+		fb_diex("--lateness: a duration of 0 or more, or inf");
+	return ms;
+}
+
+struct fb_sla *
+fb_sla_open(const char *path)
+{
+	struct fb_error err;
+	struct fb_sla *sla;
+	char found[4096];
+
+	if (path == NULL) {
+		if (fb_config_find("sla.conf", found, sizeof(found)) < 0)
+			fb_diex("cannot find the policy 'sla.conf' "
+			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
+			    "$FB_DATADIR, share/fb)");
+		path = found;
+	}
+	if ((sla = fb_sla_load(path, &err)) == NULL)
+		fb_diex("%s", err.msg);
+	return sla;
+}
+
 int
 fb_write_json(json_t *j)
 {

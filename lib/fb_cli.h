@@ -136,6 +136,15 @@ int fb_cli_finish(int status);
  */
 int fb_write_json_line(const struct fb_buf *b);
 
+/* --lateness: a duration in ms, or -1 for "inf"; exit 2 when bad. */
+int64_t fb_parse_lateness(const char *s);
+
+/*
+ * The SLA policies of 'path', or of the first sla.conf found (NULL);
+ * exit 2 with FILE:LINE when they cannot be read.
+ */
+struct fb_sla *fb_sla_open(const char *path);
+
 /* Writes the JSON value 'j' (stolen) as one output line, like fb_write_json_line(). */
 int fb_write_json(json_t *j);
 
@@ -304,6 +313,9 @@ struct fb_fold_item **fb_fold_held(const struct fb_fold *f, size_t *n);
 int fb_fold_finish_all(struct fb_fold *f);
 void fb_fold_orphans(const struct fb_fold *f, uint64_t *items,
     uint64_t *events, const char **example);
+
+/* Warns of the orphans, if any, suggesting to read further back. */
+void fb_fold_warn_orphans(const struct fb_fold *f);
 size_t fb_fold_count(const struct fb_fold *f);
 
 /* An event line's id, kind and ts; -1 with 'err' set when bad. */

@@ -343,6 +343,16 @@ fb_fold_orphans(const struct fb_fold *f, uint64_t *items, uint64_t *events,
 	*example = f->orphan_example;
 }
 
+void
+fb_fold_warn_orphans(const struct fb_fold *f)
+{
+	if (f->orphan_events > 0)
+		fb_warning("%llu events for %llu items not in the input were "
+		    "not counted (e.g. '%s'); read further back to include "
+		    "their items", (unsigned long long)f->orphan_events,
+		    (unsigned long long)f->orphan_items, f->orphan_example);
+}
+
 size_t
 fb_fold_count(const struct fb_fold *f)
 {

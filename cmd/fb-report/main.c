@@ -1909,23 +1909,15 @@ settings_json(struct report_run *R)
 static void
 report_ends(struct report_run *R)
 {
-	uint64_t orphan_items, orphan_events;
-	const char *orphan_example;
-
 	if (fb_conf.quiet)
 		return;
-	fb_fold_orphans(R->fold, &orphan_items, &orphan_events,
-	    &orphan_example);
 	/*
 	 * With --since, events of items from before the input are expected
 	 * (the store was read from a time); without it they may be items
 	 * the report should have had.
 	 */
-	if (orphan_events > 0 && (R->since == FB_TIME_MIN || fb_conf.verbose))
-		fb_warning("%llu events for %llu items not in the input were "
-		    "not counted (e.g. '%s'); read further back to include "
-		    "their items", (unsigned long long)orphan_events,
-		    (unsigned long long)orphan_items, orphan_example);
+	if (R->since == FB_TIME_MIN || fb_conf.verbose)
+		fb_fold_warn_orphans(R->fold);
 	if (R->late_csat > 0)
 		fb_warning("%llu csat events came after their item had been "
 		    "counted (see --lateness)",
@@ -2002,7 +1994,7 @@ main(int argc, char *argv[])
 	struct fb_error err;
 	const char *arg, *policy = NULL, *since = NULL, *until = NULL;
 	const char *color = "auto";
-	char path[4096], *group_by = NULL;
+	char *group_by = NULL;
 	int opt, status, rc = 0, t;
 	json_t *model;
 	size_t i;
@@ -2084,12 +2076,7 @@ main(int argc, char *argv[])
 				    "than 0");
 			break;
 		case OPT_LATENESS:
-			if (strcmp(arg, "inf") == 0)
-				R->lateness = -1;
-			else if ((R->lateness = fb_parse_duration(arg,
-			    "--lateness")) < 0)
-				fb_diex("--lateness: a duration of 0 or more, "
-				    "or inf");
+			R->lateness = fb_parse_lateness(arg);
 			break;
 		case OPT_PARTIAL:
 			R->partial = 1;
@@ -2148,15 +2135,7 @@ main(int argc, char *argv[])
 		tables[TB_SUBCATEGORY].counted = 1;
 	R->settings = settings_json(R);
 
-	if (policy == NULL) {
-		if (fb_config_find("sla.conf", path, sizeof(path)) < 0)
-			fb_diex("cannot find the policy 'sla.conf' "
-			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
-			    "$FB_DATADIR, share/fb)");
-		policy = path;
-	}
-	if ((R->sla = fb_sla_load(policy, &err)) == NULL)
-		fb_diex("%s", err.msg);
+	R->sla = fb_sla_open(policy);
 	memset(&fold, 0, sizeof(fold));
 	fold.lateness = R->lateness;
 	fold.now = R->now;
