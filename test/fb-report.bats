@@ -440,14 +440,31 @@ EOF
 	fail_if_errors
 }
 
+@test "json: a period the window cuts is partial" {
+	# from Wednesday 7 to Wednesday 21 October: both ends cut a week
+	run -0 fb-report --now 2026-10-25T16:00:00Z --tz Asia/Shanghai \
+	    --since 2026-10-07 --until 2026-10-21 --policy "$FIX/sla.conf" \
+	    -f json "$MONTH"
+	assert_equal "$(jq -c '[.series.rows[] | [.label, .partial]], .trend.partial' <<< "$output")" \
+	    '[["2026-10-05",true],["2026-10-12",false],["2026-10-19",true]]
+[true,false,true]'
+	run -0 fb-report --now 2026-10-25T16:00:00Z --tz Asia/Shanghai \
+	    --since 2026-10-07 --until 2026-10-21 --policy "$FIX/sla.conf" \
+	    -t series "$MONTH"
+	assert_line '* the window covers part of the period only'
+	assert_line --regexp '^2026-10-05\* '
+}
+
 @test "json: series by week, the empty week included" {
 	report -f json
 	is '.series.period' '"week"'
 	is '[.series.rows[] | [.start, .label, .items, .items_change, .complaints, .negative]]' \
 	    '[["2026-10-04T16:00:00Z","2026-10-05",7,null,5,4],["2026-10-11T16:00:00Z","2026-10-12",0,-1,0,0],["2026-10-18T16:00:00Z","2026-10-19",6,null,5,5]]'
 	# the empty week: every count 0, every rate, time and score null
-	is '.series.rows[1] | [to_entries[] | select(.value != 0 and .value != null) | .key]' \
+	is '.series.rows[1] | [to_entries[] | select(.value != 0 and .value != null and .value != false) | .key]' \
 	    '["start","label","items_change"]'
+	# the window is whole weeks, from Monday 5 to Monday 26 October
+	is '[.series.rows[].partial]' '[false,false,false]'
 	is '.series.rows[1] | [.complaint_rate, .fr_median, .res_mean, .csat_mean, .nps]' \
 	    '[null,null,null,null,null]'
 	is '.series.rows[0] | [.fr_met, .fr_breached, .fr_n, .res_n, .closed_within_n, .closed_within_eligible, .csat_n, .csat_mean, .nps]' \
@@ -459,7 +476,7 @@ EOF
 
 @test "json: trend labels and counts per category" {
 	report -f json
-	is .trend '{"period":"week","labels":["2026-10-05","2026-10-12","2026-10-19"],"rows":[{"key":"logistics","counts":[3,0,2],"total":5},{"key":"account","counts":[1,0,1],"total":2},{"key":"praise","counts":[1,0,1],"total":2},{"key":"product","counts":[1,0,1],"total":2},{"key":"service","counts":[1,0,1],"total":2}]}'
+	is .trend '{"period":"week","labels":["2026-10-05","2026-10-12","2026-10-19"],"partial":[false,false,false],"rows":[{"key":"logistics","counts":[3,0,2],"total":5},{"key":"account","counts":[1,0,1],"total":2},{"key":"praise","counts":[1,0,1],"total":2},{"key":"product","counts":[1,0,1],"total":2},{"key":"service","counts":[1,0,1],"total":2}]}'
 	fail_if_errors
 }
 

@@ -18,7 +18,8 @@
 /* Rows of M that are not measures, and what a section adds to them. */
 static const char *const table_extra[] = { "prev_items", "items_change",
 	NULL };
-static const char *const series_extra[] = { "items_change", NULL };
+static const char *const series_extra[] = { "items_change", "partial",
+	NULL };
 
 /*
  * Adds 'n' bytes of 's' as one quoted cell.  Control characters are
@@ -77,7 +78,8 @@ str_cell(struct fb_buf *out, const char *s)
 
 /*
  * A value of the model: integers as they are, reals with at most 4
- * decimals and no exponent, null as an empty cell, strings as text.
+ * decimals and no exponent, null as an empty cell, strings as text,
+ * booleans as 1 and 0 (a number to every spreadsheet).
  */
 static void
 value_cell(struct fb_buf *out, const json_t *v)
@@ -89,7 +91,7 @@ value_cell(struct fb_buf *out, const json_t *v)
 	else if (json_is_string(v))
 		text_cell(out, json_string_value(v), json_string_length(v));
 	else if (json_is_boolean(v))
-		fb_buf_adds(out, json_is_true(v) ? "true" : "false");
+		fb_buf_addc(out, json_is_true(v) ? '1' : '0');
 }
 
 /* A row's key as report_key_label() words it, however long. */

@@ -854,6 +854,9 @@ trend_section(struct page *pg, const json_t *model)
 			    "class=\"period\">");
 			esc_json(out, json_object_get(row, "label"), "-",
 			    TEXT_MAX);
+			if (json_is_true(json_object_get(row, "partial")))
+				fb_buf_adds(out, " <span class=\"note\">"
+				    "(partial)</span>");
 			fb_buf_adds(out, "</th>");
 			table_cells(pg, row, change);
 		}

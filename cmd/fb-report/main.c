@@ -1511,6 +1511,19 @@ find_group(struct report_run *R, int t, const uint32_t *val)
 	return k == 0 || k == FB_POOL_NOMEM ? NULL : &R->groups[k - 1];
 }
 
+/*
+ * Whether the window (or the clock, without --until) ends or starts
+ * inside the period: its counts are not a whole period's, and a change
+ * against it says little.
+ */
+static int
+period_partial(struct report_run *R, fb_time_t start, fb_time_t next)
+{
+	fb_time_t end = R->until != FB_TIME_MAX ? R->until : R->now;
+
+	return (R->since != FB_TIME_MIN && start < R->since) || next > end;
+}
+
 static json_t *
 series_json(struct report_run *R, char **labels, size_t nl)
 {
@@ -1529,8 +1542,9 @@ series_json(struct report_run *R, char **labels, size_t nl)
 		const struct measures *m = g != NULL ? &g->m : &zero;
 
 		period_bounds(R, labels[i], &start, &next);
-		row = json_pack("{s:o, s:s}", "start", time_json(start),
-		    "label", labels[i]);
+		row = json_pack("{s:o, s:s, s:b}", "start", time_json(start),
+		    "label", labels[i], "partial",
+		    period_partial(R, start, next));
 		add_measures(row, m);
 		json_object_set_new(row, "items_change", i == 0 ?
 		    json_null() : change_json(m->items, before));
@@ -1544,7 +1558,7 @@ static json_t *
 trend_json(struct report_run *R, char **labels, size_t nl)
 {
 	struct group **v;
-	json_t *rows, *lab, *row, *counts;
+	json_t *rows, *lab, *partial, *row, *counts;
 	uint32_t *cats = NULL, *pids;
 	uint64_t *cnt = NULL, *tot = NULL;
 	size_t n, i, j, ncat = 0;
@@ -1602,15 +1616,22 @@ trend_json(struct report_run *R, char **labels, size_t nl)
 		cats[best] = UINT32_MAX;
 	}
 	lab = json_array();
-	for (i = 0; i < nl; i++)
+	partial = json_array();
+	for (i = 0; i < nl; i++) {
+		fb_time_t start, next;
+
 		json_array_append_new(lab, json_string(labels[i]));
+		period_bounds(R, labels[i], &start, &next);
+		json_array_append_new(partial,
+		    json_boolean(period_partial(R, start, next)));
+	}
 	free(v);
 	free(pids);
 	free(cats);
 	free(cnt);
 	free(tot);
-	return json_pack("{s:s, s:o, s:o}", "period", R->period, "labels",
-	    lab, "rows", rows);
+	return json_pack("{s:s, s:o, s:o, s:o}", "period", R->period, "labels",
+	    lab, "partial", partial, "rows", rows);
 }
 
 struct heat_row {

@@ -336,6 +336,8 @@ md_series(struct fb_buf *out, json_t *model, const json_t *s)
 	json_array_foreach(json_object_get(s, "rows"), i, row) {
 		fb_buf_adds(out, "| ");
 		md_json(out, json_object_get(row, "label"), "?", KEY_MAX);
+		if (json_is_true(json_object_get(row, "partial")))
+			fb_buf_adds(out, " (partial)");
 		fb_buf_adds(out, " |");
 		measure_cells(out, measures, row);
 		fb_buf_addc(out, ' ');

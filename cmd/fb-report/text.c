@@ -761,7 +761,8 @@ put_series(struct text *t, const json_t *model, const json_t *series)
 	size_t i, len, plen;
 	const char *period = jstr(json_object_get(series, "period"), &plen);
 	const char *label;
-	int key_w, change_w = 6;
+	char mark[48];
+	int key_w, change_w = 6, partial = 0;
 
 	snprintf(buf, sizeof(buf), "By %s", period);
 	heading(t, buf);
@@ -773,8 +774,9 @@ put_series(struct text *t, const json_t *model, const json_t *series)
 	for (i = 0; i < json_array_size(rows); i++) {
 		row = json_array_get(rows, i);
 		label = jstr(json_object_get(row, "label"), &len);
-		if (clean_width(t, label, len) > key_w)
-			key_w = clean_width(t, label, len);
+		/* room for the partial period's mark */
+		if (clean_width(t, label, len) + 1 > key_w)
+			key_w = clean_width(t, label, len) + 1;
 		if (num(json_object_get(row, "items")) > max_items)
 			max_items = num(json_object_get(row, "items"));
 		widen(&change_w, rel_str(json_object_get(row, "items_change"),
@@ -785,8 +787,17 @@ put_series(struct text *t, const json_t *model, const json_t *series)
 	for (i = 0; i < json_array_size(rows); i++) {
 		row = json_array_get(rows, i);
 		label = jstr(json_object_get(row, "label"), &len);
+		if (json_is_true(json_object_get(row, "partial"))) {
+			snprintf(mark, sizeof(mark), "%.*s*", (int)(len < 40 ?
+			    len : 40), label);
+			label = mark;
+			len = strlen(mark);
+			partial++;
+		}
 		put_row(t, &p, row, label, len, max_items);
 	}
+	if (partial > 0)
+		put_line(t, "* the window covers part of the period only");
 	put_not_shown(t, &p);
 }
 
@@ -960,6 +971,11 @@ put_trend(struct text *t, const json_t *trend)
 		    chg_w);
 		newline(t);
 	}
+	if (json_is_true(json_array_get(json_object_get(trend, "partial"),
+	    from)) || json_is_true(json_array_get(json_object_get(trend,
+	    "partial"), n - 1)))
+		put_line(t, "(the change compares a partial first or last "
+		    "period)");
 }
 
 /*---- The heat map ----*/
