@@ -247,6 +247,7 @@ struct report_run {
 	const char *period;	/* day, week, month */
 	const char *title;
 	size_t top, examples;
+	size_t keep;		/* example candidates kept per tag */
 	int top_given;
 	const char *measures_arg, *tables_arg, *group_by_arg;
 
@@ -338,14 +339,14 @@ offer_example(struct report_run *R, struct group *g, struct example *e)
 {
 	size_t i;
 
-	if (g->nex == R->examples &&
-	    (R->examples == 0 || !example_before(e, &g->ex[g->nex - 1]))) {
+	if (g->nex == R->keep &&
+	    (R->keep == 0 || !example_before(e, &g->ex[g->nex - 1]))) {
 		example_free(e);
 		return;
 	}
-	if (g->ex == NULL && R->examples > 0)
-		g->ex = fb_xcalloc(R->examples, sizeof(*g->ex));
-	if (g->nex == R->examples)
+	if (g->ex == NULL && R->keep > 0)
+		g->ex = fb_xcalloc(R->keep, sizeof(*g->ex));
+	if (g->nex == R->keep)
 		example_free(&g->ex[--g->nex]);
 	for (i = g->nex; i > 0 && example_before(e, &g->ex[i - 1]); i--)
 		g->ex[i] = g->ex[i - 1];
@@ -596,14 +597,14 @@ count_item(struct report_run *R, struct group *g, int tag, void *arg)
 	if (c->ngroups < MAX_ITEM_GROUPS)
 		c->groups[c->ngroups++] = (uint32_t)(g - R->groups);
 	if (g->table != TB_SUBCATEGORY || !problem || !fx->complaint ||
-	    R->examples == 0 || (s = fb_rec_get_str(c->rec, "text", &len)) ==
+	    R->keep == 0 || (s = fb_rec_get_str(c->rec, "text", &len)) ==
 	    NULL)
 		return;
 	e.urgency = 0;
 	e.score = 0;
 	fb_rec_get_num(c->rec, "urgency", &e.urgency);
 	fb_rec_get_num(c->rec, "sentiment.score", &e.score);
-	if (g->nex == R->examples) {
+	if (g->nex == R->keep) {
 		/* most items are not among the best: no copies for them */
 		struct example probe = { (char *)c->id, NULL, NULL, e.urgency,
 		    e.score };
@@ -1711,9 +1712,11 @@ top_json(struct report_run *R, uint64_t complaints)
 {
 	struct group **v;
 	json_t *rows, *ex;
+	struct fb_pool used;	/* the ids shown already, by a tag above */
 	size_t n, i, k, shown = 0;
 
 	v = groups_of(R, TB_SUBCATEGORY, &n, by_complaints);
+	memset(&used, 0, sizeof(used));
 	rows = json_array();
 	for (i = 0; i < n && (R->top == 0 || shown < R->top); i++) {
 		const char *tag = fb_pool_str(&R->values, v[i]->val[0]);
@@ -1722,11 +1725,18 @@ top_json(struct report_run *R, uint64_t complaints)
 		    v[i]->m.complaints == 0)
 			continue;
 		ex = json_array();
-		for (k = 0; k < v[i]->nex; k++)
+		for (k = 0; k < v[i]->nex &&
+		    json_array_size(ex) < R->examples; k++) {
+			const struct example *e = &v[i]->ex[k];
+
+			if (fb_pool_find(&used, e->id, strlen(e->id)) != 0)
+				continue;
+			fb_xintern(&used, e->id, strlen(e->id));
 			json_array_append_new(ex, json_pack("{s:s, s:s, s:o}",
-			    "id", v[i]->ex[k].id, "text", v[i]->ex[k].text,
-			    "priority", v[i]->ex[k].priority ?
-			    json_string(v[i]->ex[k].priority) : json_null()));
+			    "id", e->id, "text", e->text, "priority",
+			    e->priority ? json_string(e->priority) :
+			    json_null()));
+		}
 		json_array_append_new(rows, json_pack("{s:s, s:I, s:o, s:o, "
 		    "s:o, s:o}", "tag", tag, "count",
 		    (json_int_t)v[i]->m.complaints, "share",
@@ -1740,6 +1750,7 @@ top_json(struct report_run *R, uint64_t complaints)
 		shown++;
 	}
 	free(v);
+	fb_pool_release(&used);
 	return json_pack("{s:I, s:o}", "complaints", (json_int_t)complaints,
 	    "rows", rows);
 }
@@ -2131,6 +2142,11 @@ main(int argc, char *argv[])
 	}
 	if ((R->zone = fb_zone_load(fb_tz_get(), &err)) == NULL)
 		fb_diex("%s", err.msg);
+	/*
+	 * One complaint often has several tags; candidates beyond those
+	 * shown let each tag show texts no tag above it showed.
+	 */
+	R->keep = R->examples * 3;
 	if (!R->top_given)
 		R->top = R->format == FMT_JSON || R->format == FMT_CSV ? 0 : 10;
 	if (R->measures_arg == NULL)
