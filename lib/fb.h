@@ -642,6 +642,13 @@ long fb_phrases_section(const struct fb_phrases *ps, const char *name);
 /* Whether 'name' is a tag of TAXONOMY.md ("logistics/delay", "praise"). */
 int fb_taxonomy_has(const char *name);
 
+/*
+ * Whether 'tag' ("logistics/delay", or a category alone) is a complaint's:
+ * product, logistics, service, order, marketing, platform or compliance,
+ * not suggestion, praise or other.
+ */
+int fb_taxonomy_problem(const char *tag);
+
 /* The taxonomy's top-level categories, in order, NULL-terminated. */
 extern const char *const fb_taxonomy_categories[];
 

@@ -75,6 +75,26 @@ fb_taxonomy_has(const char *name)
 	return 0;
 }
 
+int
+fb_taxonomy_problem(const char *tag)
+{
+	/* TAXONOMY.md: the seven categories of complaint */
+	static const char *const problems[] = {
+		"product", "logistics", "service", "order", "marketing",
+		"platform", "compliance", NULL
+	};
+	const char *const *c;
+	size_t n;
+
+	for (c = problems; *c != NULL; c++) {
+		n = strlen(*c);
+		if (strncmp(tag, *c, n) == 0 && (tag[n] == '/' ||
+		    tag[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 _Static_assert(sizeof(taxonomy_tags) / sizeof(taxonomy_tags[0]) ==
     FB_TAXONOMY_NTAGS + 1, "FB_TAXONOMY_NTAGS counts the taxonomy's tags");
 

@@ -184,12 +184,6 @@ static struct table tables[NTABLES] = {
 	{ "top_complaints", "Top complaints", T_TOP, 0, { 0 }, 0, 0 },
 };
 
-/* The categories whose tags are problems: an item with one complains. */
-static const char *const problem_categories[] = {
-	"product", "logistics", "service", "order", "marketing", "platform",
-	"compliance", NULL
-};
-
 /*---- Measures of one group ----*/
 
 struct example {
@@ -465,21 +459,6 @@ struct facts {
 	int problem_tag[MAX_TAGS];	/* the tag is a problem's */
 };
 
-static int
-is_problem_tag(const char *tag)
-{
-	const char *const *c;
-	size_t n;
-
-	for (c = problem_categories; *c != NULL; c++) {
-		n = strlen(*c);
-		if (strncmp(tag, *c, n) == 0 && (tag[n] == '/' ||
-		    tag[n] == '\0'))
-			return 1;
-	}
-	return 0;
-}
-
 static void
 read_facts(struct report_run *R, struct fb_rec *rec, fb_time_t ts,
     struct facts *fx)
@@ -506,7 +485,7 @@ read_facts(struct report_run *R, struct fb_rec *rec, fb_time_t ts,
 			if (s != tag)
 				memmove(tag, s, len);
 			tag[len] = '\0';
-			fx->problem_tag[fx->ntags] = is_problem_tag(tag);
+			fx->problem_tag[fx->ntags] = fb_taxonomy_problem(tag);
 			fx->complaint |= fx->problem_tag[fx->ntags];
 			fx->tags[fx->ntags++] = fb_xintern(&R->values, tag, len);
 		}
@@ -1721,7 +1700,7 @@ top_json(struct report_run *R, uint64_t complaints)
 	for (i = 0; i < n && (R->top == 0 || shown < R->top); i++) {
 		const char *tag = fb_pool_str(&R->values, v[i]->val[0]);
 
-		if (tag == NULL || !is_problem_tag(tag) ||
+		if (tag == NULL || !fb_taxonomy_problem(tag) ||
 		    v[i]->m.complaints == 0)
 			continue;
 		ex = json_array();
