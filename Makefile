@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla fb-report
+TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -98,12 +98,18 @@ $(OUTBIN)/%: $(BUILDDIR)/cmd/%.o $(LIBFB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
-# fb-report is a folder: the aggregation and one file per output format.
+# fb-report and fb-anomaly are folders: fb-report's aggregation and one
+# file per output format, fb-anomaly's reading and one file per detector.
 REPORT_OBJ = $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard cmd/fb-report/*.c))
+ANOMALY_OBJ = $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard cmd/fb-anomaly/*.c))
 $(OUTBIN)/fb-report: $(REPORT_OBJ) $(LIBFB)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(REPORT_OBJ) $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
+$(OUTBIN)/fb-anomaly: $(ANOMALY_OBJ) $(LIBFB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(ANOMALY_OBJ) $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
 
 $(BUILDDIR)/test/unit/%: $(BUILDDIR)/test/unit/%.o $(LIBFB)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
@@ -251,6 +257,9 @@ demo: deps
 	  jq -r 'select(.type == null) | [.ts, .channel, .category, .sentiment.label, .text[0:36]] | @tsv' | head -5
 	@echo '== integrity'
 	bin/fb-store verify && echo 'verify: clean'
+	@echo '== alarms: bad SKUs, surges, bursts, growing tags, repeat complainers (fb-anomaly)'
+	bin/fb-store cat | bin/fb-anomaly --now $(DEMO_NOW) | \
+	  jq -r '[.severity, .detector, .summary] | @tsv'
 	@echo '== the last two weeks against the two before, as a page (fb-report -f html)'
 	bin/fb-store cat --since 2026-10-04 | bin/fb-report --since 2026-10-18 \
 	  --until 2026-11-01 --now $(DEMO_NOW) -f html > var/report.html
@@ -278,6 +287,7 @@ clean:
 	rm -rf build bin
 
 -include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(BUILDDIR)/cmd/%.d) $(REPORT_OBJ:.o=.d) \
+	$(ANOMALY_OBJ:.o=.d) \
 	$(UNIT_SRC:test/unit/%.c=$(BUILDDIR)/test/unit/%.d) \
 	$(TEST_PROGS:%=$(BUILDDIR)/test/%.d)
 .SECONDARY:

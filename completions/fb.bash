@@ -46,6 +46,13 @@ _fb_argtype()
 		echo by ;;
 	-g|--group-by)
 		echo groupby ;;
+	--detectors)
+		echo detectors ;;
+	-d)
+		# fb-anomaly's -d is --detectors; elsewhere a value
+		if [[ ${cmd:-} == fb-anomaly ]]; then echo detectors; else echo value; fi ;;
+	--set)
+		echo value ;;
 	-t|--table)
 		echo tables ;;
 	--measure)
@@ -169,6 +176,8 @@ _fb_complete_arg()
 		    nps_detractors nps" "$2" ;;
 	period)
 		_fb_words "day week month" "$2" ;;
+	detectors)
+		_fb_list "sku volume burst trend repeat" "$2" ;;
 	color)
 		_fb_words "auto always never" "$2" ;;
 	*)

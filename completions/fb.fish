@@ -90,6 +90,11 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
             case by
                 complete -c $tool -l $name -x -d 'group the summary by' \
                     -a 'policy priority channel category province tier queue'
+            case detectors
+                complete -c $tool -s d -l $name -x -d 'run only these detectors' \
+                    -a 'sku volume burst trend repeat'
+            case set
+                complete -c $tool -l $name -x -d 'override a threshold (detector.key=value)'
             case group-by
                 complete -c $tool -s g -l $name -x -d 'group one table by' \
                     -a 'channel category subcategory tag product_category sku region province city priority queue tier sentiment period hour weekday'
