@@ -29,8 +29,8 @@ for spec in "1 30 40000" "2 30 40000" "3 30 40000" "4 120 80000" "5 120 80000"; 
 	"$BIN/fb-gen" --seed "$seed" --count "$count" --days "$days" \
 	    --format record --incidents none | "$BIN/fb-tag" |
 	    "$BIN/fb-anomaly" -q --now "$NOW" > "$W/clean.$seed"
-	printf '   false alarms without incidents: %s\n' \
-	    "$(jq -r .detector "$W/clean.$seed" | sort | uniq -c | tr -s ' \n' ' ' | sed 's/^ $/none/')"
+	clean=$(jq -r .detector "$W/clean.$seed" | sort | uniq -c | tr -s ' \n' ' ')
+	printf '   false alarms without incidents: %s\n' "${clean:-none}"
 done
 echo
 
