@@ -49,15 +49,20 @@
 struct entry {
 	fb_time_t ts;
 	char *id;
-	char *channel;
+	const char *channel;	/* interned in state.names */
 };
 
+/*
+ * Most issues have one complaint, and a month of a large shop has
+ * hundreds of thousands of them open: entries grow as needed, and tags
+ * and channels are interned rather than copied.
+ */
 struct issue {
-	char *issue;		/* the order id, or the tag */
-	char *order_id;		/* NULL when the issue is a tag */
-	char *tag;		/* the first problem tag of its complaints */
-	struct entry e[ITEMS];
-	size_t n;		/* entries kept */
+	const char *issue;	/* the order id (owned), or the tag */
+	const char *order_id;	/* 'issue' when it is an order, else NULL */
+	const char *tag;	/* the first problem tag, interned */
+	struct entry *e;
+	size_t n, cap;		/* entries kept, allocated (ITEMS at most) */
 	uint64_t count;		/* complaints, kept or not */
 	int hit;		/* reached min_count */
 };
@@ -83,6 +88,7 @@ struct state {
 	size_t nbucket, ncust;
 	fb_time_t now, swept;
 	int any;
+	struct fb_pool names;	/* tags and channels */
 };
 
 static void *
@@ -129,13 +135,11 @@ issue_free(struct issue *is)
 {
 	size_t i;
 
-	for (i = 0; i < is->n; i++) {
+	for (i = 0; i < is->n; i++)
 		free(is->e[i].id);
-		free(is->e[i].channel);
-	}
-	free(is->issue);
-	free(is->order_id);
-	free(is->tag);
+	free(is->e);
+	if (is->order_id != NULL)
+		free((char *)is->issue);
 	memset(is, 0, sizeof(*is));
 }
 
@@ -324,8 +328,9 @@ cust_get(struct state *S, const char *name)
 
 /* Adds a complaint to 'is', its entries kept in time order. */
 static void
-issue_add(const struct conf *f, struct issue *is, const struct an_item *it)
+issue_add(struct state *S, struct issue *is, const struct an_item *it)
 {
+	const struct conf *f = &S->conf;
 	size_t i, j;
 
 	if (!is->hit) {
@@ -336,10 +341,8 @@ issue_add(const struct conf *f, struct issue *is, const struct an_item *it)
 		for (i = 0; i < is->n && newest - is->e[i].ts > f->window; i++)
 			;
 		if (i > 0) {
-			for (j = 0; j < i; j++) {
+			for (j = 0; j < i; j++)
 				free(is->e[j].id);
-				free(is->e[j].channel);
-			}
 			memmove(is->e, is->e + i, (is->n - i) * sizeof(*is->e));
 			is->n -= i;
 			is->count = is->n;
@@ -360,13 +363,18 @@ issue_add(const struct conf *f, struct issue *is, const struct an_item *it)
 		/* Full: the first complaints are the evidence that matters. */
 		return;
 	}
+	if (is->n == is->cap) {
+		is->cap = is->cap == 0 ? 1 : is->cap * 2 > ITEMS ? ITEMS :
+		    is->cap * 2;
+		is->e = fb_xrealloc(is->e, is->cap, sizeof(*is->e));
+	}
 	for (i = is->n; i > 0 && is->e[i - 1].ts > it->ts; i--)
 		;
 	memmove(&is->e[i + 1], &is->e[i], (is->n - i) * sizeof(*is->e));
 	is->e[i].ts = it->ts;
 	is->e[i].id = fb_xstrdup(it->id);
-	is->e[i].channel = it->channel != NULL ? fb_xstrdup(it->channel) :
-	    NULL;
+	is->e[i].channel = fb_pool_str(&S->names, fb_xintern(&S->names,
+	    it->channel, it->channel != NULL ? strlen(it->channel) : 0));
 	is->n++;
 }
 
@@ -431,12 +439,16 @@ repeat_item(void *state, const struct an_item *it)
 		}
 		is = &c->v[c->nv++];
 		memset(is, 0, sizeof(*is));
-		is->issue = fb_xstrdup(issue);
-		is->order_id = has_order ? fb_xstrdup(issue) : NULL;
+		if (has_order)
+			is->issue = is->order_id = fb_xstrdup(issue);
+		else
+			is->issue = fb_pool_str(&S->names,
+			    fb_xintern(&S->names, issue, strlen(issue)));
 	}
 	if (is->tag == NULL && tag != NULL)
-		is->tag = fb_xstrdup(tag);
-	issue_add(f, is, it);
+		is->tag = fb_pool_str(&S->names, fb_xintern(&S->names, tag,
+		    strlen(tag)));
+	issue_add(S, is, it);
 	if (!is->hit && (double)is->count >= (is->order_id != NULL ?
 	    f->min_count : f->tag_min_count))
 		is->hit = 1;
@@ -470,6 +482,7 @@ repeat_destroy(void *state)
 			free(c);
 		}
 	free(S->bucket);
+	fb_pool_release(&S->names);
 	free(S);
 }
 
