@@ -121,7 +121,8 @@ test-progs: $(TEST_BINS)
 
 # Debian packages: build (compiler, libraries), tests (bats, mandoc, time).
 DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
-	bats bats-support bats-assert mandoc time gzip jq cmark-gfm python3
+	bats bats-support bats-assert mandoc time gzip jq cmark-gfm python3 \
+	parallel
 # The browser tests (test/fb-report-browser.bats) drive headless Chromium;
 # its packages come only with FB_BROWSER_TESTS=1 in the environment (CI).
 BROWSER_PKGS = chromium chromium-driver curl fonts-wqy-microhei

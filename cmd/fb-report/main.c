@@ -255,6 +255,7 @@ struct report_run {
 	struct fb_fold *fold;
 	struct fb_recent *outside_ids;	/* items skipped: drop their events */
 	int have_header;	/* --merge: a partial's header seen */
+	int seen_state;		/* --merge: a line of a state seen */
 	json_t *settings;	/* what states must agree on to merge */
 
 	fb_time_t first, last;	/* the items counted in the window */
@@ -1182,16 +1183,21 @@ on_partial(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 	int rc;
 
 	type = fb_rec_get_str(rec, "type", NULL);
-	/* a file that does not start as a state is not one: say so once */
-	if (!R->have_header && (type == NULL ||
-	    strcmp(type, "report_partial") != 0))
-		fb_diex("%s:%lu: not a partial state of fb-report (run "
-		    "fb-report --partial first)", pos->file, pos->line);
 	if (type == NULL || (strcmp(type, "report_partial") != 0 &&
 	    strcmp(type, "report_group") != 0 &&
-	    strcmp(type, "report_item") != 0))
+	    strcmp(type, "report_item") != 0)) {
+		/* a file that does not start as a state is not one: once */
+		if (!R->seen_state)
+			fb_diex("%s:%lu: not a partial state of fb-report (run "
+			    "fb-report --partial first)", pos->file, pos->line);
 		return fb_bad(pos, "not a partial state of fb-report (run "
 		    "fb-report --partial first)");
+	}
+	/*
+	 * States may come sorted (a Hadoop reducer's input): their lines
+	 * count before a header, which must come and agree at some point.
+	 */
+	R->seen_state = 1;
 	if ((j = fb_json_decode(whole)) == NULL)
 		fb_diex("out of memory");
 	if (strcmp(type, "report_partial") == 0) {
