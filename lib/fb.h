@@ -252,6 +252,16 @@ const char *fb_rec_get_str(struct fb_rec *rec, const char *path, size_t *len);
 /* Sets '*num' to the number at 'path'; returns 0, or -1 if absent or not a number. */
 int fb_rec_get_num(struct fb_rec *rec, const char *path, double *num);
 
+#define FB_TAG_MAX	128	/* bytes of a tag, its NUL included */
+
+/*
+ * The strings of the record's "tags" array, decoded and NUL-terminated
+ * into 'tags', 'max' at most (longer tags and non-strings are skipped).
+ * Returns how many.
+ */
+size_t fb_rec_get_tags(struct fb_rec *rec, char tags[][FB_TAG_MAX],
+    size_t max);
+
 /*
  * Sets the top-level field 'key' (which a tool owns) to 'val', replacing
  * every existing occurrence in place or adding it at the end.  Steals
@@ -648,6 +658,14 @@ int fb_taxonomy_has(const char *name);
  * not suggestion, praise or other.
  */
 int fb_taxonomy_problem(const char *tag);
+
+/*
+ * Whether an item is a complaint, as fb-report and fb-anomaly count them:
+ * its sentiment label is "negative" (NULL: none), or one of its 'n'
+ * tags is a problem's.
+ */
+int fb_is_complaint(const char *sentiment, char tags[][FB_TAG_MAX],
+    size_t n);
 
 /* The taxonomy's top-level categories, in order, NULL-terminated. */
 extern const char *const fb_taxonomy_categories[];

@@ -95,6 +95,19 @@ fb_taxonomy_problem(const char *tag)
 	return 0;
 }
 
+int
+fb_is_complaint(const char *sentiment, char tags[][FB_TAG_MAX], size_t n)
+{
+	size_t i;
+
+	if (sentiment != NULL && strcmp(sentiment, "negative") == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (fb_taxonomy_problem(tags[i]))
+			return 1;
+	return 0;
+}
+
 _Static_assert(sizeof(taxonomy_tags) / sizeof(taxonomy_tags[0]) ==
     FB_TAXONOMY_NTAGS + 1, "FB_TAXONOMY_NTAGS counts the taxonomy's tags");
 

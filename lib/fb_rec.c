@@ -180,6 +180,28 @@ fb_rec_get_num(struct fb_rec *rec, const char *path, double *num)
 	return 0;
 }
 
+size_t
+fb_rec_get_tags(struct fb_rec *rec, char tags[][FB_TAG_MAX], size_t max)
+{
+	struct fb_span arr, elem;
+	size_t pos = 0, n = 0;
+	const char *s;
+	long len;
+
+	if (!fb_rec_raw(rec, "tags", &arr) || arr.len == 0 || arr.p[0] != '[')
+		return 0;
+	while (n < max && fb_json_array_next(arr, &pos, &elem) > 0) {
+		len = fb_json_string(elem, tags[n], FB_TAG_MAX - 1, &s);
+		if (len < 0 || len >= FB_TAG_MAX)
+			continue;
+		/* unescaped strings are pointed at, not copied */
+		if (s != tags[n])
+			memmove(tags[n], s, (size_t)len);
+		tags[n++][len] = '\0';
+	}
+	return n;
+}
+
 static int
 set_edit(struct fb_rec *rec, const char *key, char *json, size_t jlen)
 {

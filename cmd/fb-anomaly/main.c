@@ -330,41 +330,15 @@ an_emit(struct an_run *run, const struct an_alert *a)
 
 /*---- Reading an item ----*/
 
-static void
-read_tags(struct fb_rec *rec, struct an_item *it, char tags[][128])
-{
-	struct fb_span arr, elem;
-	size_t pos = 0;
-	const char *s;
-	long n;
-
-	if (!fb_rec_raw(rec, "tags", &arr) || arr.len == 0 || arr.p[0] != '[')
-		return;
-	while (it->ntags < AN_MAX_TAGS &&
-	    fb_json_array_next(arr, &pos, &elem) > 0) {
-		char *tag = tags[it->ntags];
-
-		n = fb_json_string(elem, tag, 127, &s);
-		if (n < 0 || n > 127)
-			continue;
-		if (s != tag)
-			memmove(tag, s, (size_t)n);
-		tag[n] = '\0';
-		it->tags[it->ntags++] = tag;
-		if (fb_taxonomy_problem(tag))
-			it->complaint = 1;
-	}
-}
-
 static int
 on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 {
 	struct an_run *run = arg;
 	struct an_item it;
 	struct fb_civil c;
-	char tags[AN_MAX_TAGS][128];
+	char tags[AN_MAX_TAGS][FB_TAG_MAX];
 	const char *ts;
-	size_t tslen;
+	size_t tslen, i;
 	int d;
 
 	/* events and alerts share the stream; only feedback is looked at */
@@ -392,9 +366,10 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 	it.sentiment = fb_rec_get_str(rec, "sentiment.label", NULL);
 	fb_rec_get_num(rec, "sentiment.score", &it.sentiment_score);
 	fb_rec_get_num(rec, "urgency", &it.urgency);
-	read_tags(rec, &it, tags);
-	if (it.sentiment != NULL && strcmp(it.sentiment, "negative") == 0)
-		it.complaint = 1;
+	it.ntags = fb_rec_get_tags(rec, tags, AN_MAX_TAGS);
+	for (i = 0; i < it.ntags; i++)
+		it.tags[i] = tags[i];
+	it.complaint = fb_is_complaint(it.sentiment, tags, it.ntags);
 	it.social = it.channel != NULL && (strcmp(it.channel, "weibo") == 0 ||
 	    strcmp(it.channel, "douyin") == 0);
 	fb_zone_civil(run->zone, it.ts, &c);

@@ -464,38 +464,25 @@ static void
 read_facts(struct report_run *R, struct fb_rec *rec, fb_time_t ts,
     struct facts *fx)
 {
-	struct fb_span arr, elem;
+	char tags[MAX_TAGS][FB_TAG_MAX];
 	const char *s;
-	size_t pos = 0, len;
+	size_t t;
 	int i;
 
 	memset(fx, 0, sizeof(*fx));
 	for (i = 0; i < R->nfields; i++)
 		if (R->fields[i].kind != K_TAGS)
 			fx->val[i] = field_value(R, rec, &R->fields[i], ts);
-	if (fb_rec_raw(rec, "tags", &arr) && arr.len > 0 && arr.p[0] == '[')
-		while (fx->ntags < MAX_TAGS &&
-		    fb_json_array_next(arr, &pos, &elem) > 0) {
-			char tag[128];
-			long n = fb_json_string(elem, tag, sizeof(tag) - 1,
-			    &s);
-
-			if (n < 0 || (size_t)n >= sizeof(tag))
-				continue;
-			len = (size_t)n;
-			if (s != tag)
-				memmove(tag, s, len);
-			tag[len] = '\0';
-			fx->problem_tag[fx->ntags] = fb_taxonomy_problem(tag);
-			fx->complaint |= fx->problem_tag[fx->ntags];
-			fx->tags[fx->ntags++] = fb_xintern(&R->values, tag, len);
-		}
+	fx->ntags = fb_rec_get_tags(rec, tags, MAX_TAGS);
+	for (t = 0; t < fx->ntags; t++) {
+		fx->problem_tag[t] = fb_taxonomy_problem(tags[t]);
+		fx->tags[t] = fb_xintern(&R->values, tags[t], strlen(tags[t]));
+	}
 	s = fb_rec_get_str(rec, "sentiment.label", NULL);
 	fx->sentiment = s == NULL ? S_NONE : strcmp(s, "negative") == 0 ?
 	    S_NEGATIVE : strcmp(s, "neutral") == 0 ? S_NEUTRAL :
 	    strcmp(s, "positive") == 0 ? S_POSITIVE : S_NONE;
-	if (fx->sentiment == S_NEGATIVE)
-		fx->complaint = 1;
+	fx->complaint = fb_is_complaint(s, tags, fx->ntags);
 }
 
 /*

@@ -506,11 +506,41 @@ test_long_key(void)
 	fb_rec_release(&rec);
 }
 
+/* The tags array as fb-report and fb-anomaly read it, and the complaint rule. */
+static void
+test_tags(void)
+{
+	static const char line[] = "{\"tags\":[\"logistics/delay\",7,"
+	    "\"pr\\u0061ise\",\"suggestion/feature\"],"
+	    "\"sentiment\":{\"label\":\"positive\"}}";
+	char tags[4][FB_TAG_MAX];
+	struct fb_rec rec;
+	size_t n;
+
+	fb_rec_init(&rec);
+	ok(fb_rec_parse(&rec, line, strlen(line), NULL) == 0, "tags: parse");
+	n = fb_rec_get_tags(&rec, tags, 4);
+	is_int((intmax_t)n, 3, "tags: the strings, not the number");
+	is_str(tags[0], "logistics/delay", "tags: the first as it came");
+	is_str(tags[1], "praise", "tags: an escape decoded");
+	is_int((intmax_t)fb_rec_get_tags(&rec, tags, 1), 1,
+	    "tags: no more than asked for");
+	n = fb_rec_get_tags(&rec, tags, 4);
+	ok(fb_is_complaint("positive", tags, n),
+	    "complaint: a problem tag, however pleased");
+	ok(!fb_is_complaint("positive", tags + 1, n - 1),
+	    "complaint: praise and a suggestion are none");
+	ok(fb_is_complaint("negative", tags, 0), "complaint: negative alone");
+	ok(!fb_is_complaint(NULL, tags, 0), "complaint: nothing at all");
+	fb_rec_release(&rec);
+}
+
 int
 main(void)
 {
 	size_t k;
 
+	test_tags();
 	test_get();
 	test_set();
 	test_untouched();
