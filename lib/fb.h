@@ -41,6 +41,13 @@ int fb_error_set(struct fb_error *err, const char *fmt, ...)
  */
 size_t fb_utf8_check(const char *s, size_t len);
 
+/*
+ * Decodes the character at 's[i]' ('i' < 'len') into '*cp' and returns
+ * its length in bytes.  A byte that starts no well-formed character (as
+ * fb_utf8_check() sees it) is one byte of U+FFFD.
+ */
+size_t fb_utf8_next(const char *s, size_t len, size_t i, uint32_t *cp);
+
 /*---- Display width (fb_width.c) ----*/
 
 /*
@@ -52,6 +59,9 @@ size_t fb_utf8_check(const char *s, size_t len);
  * wcwidth(3): the result does not depend on the locale.
  */
 size_t fb_utf8_width(const char *s, size_t len);
+
+/* The columns of one code point, by the same rules: 0, 1 or 2. */
+int fb_cp_width(uint32_t cp);
 
 /*
  * How many bytes of 's' fit in 'cols' columns without splitting a

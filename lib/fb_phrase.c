@@ -148,51 +148,6 @@ fold(uint32_t c)
 	return c;
 }
 
-/* Decodes one UTF-8 sequence; invalid bytes become U+FFFD one at a time. */
-static uint32_t
-utf8_next(const unsigned char *s, size_t len, size_t *i)
-{
-	unsigned char b = s[*i];
-	uint32_t c;
-	size_t need, k;
-
-	if (b < 0x80) {
-		(*i)++;
-		return b;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		c = b & 0x0F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		c = b & 0x07;
-	} else {
-		(*i)++;
-		return 0xFFFD;
-	}
-	if (*i + need >= len) {
-		(*i)++;
-		return 0xFFFD;
-	}
-	for (k = 1; k <= need; k++) {
-		if ((s[*i + k] & 0xC0) != 0x80) {
-			(*i)++;
-			return 0xFFFD;
-		}
-		c = c << 6 | (s[*i + k] & 0x3F);
-	}
-	if ((need == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
-	    (need == 3 && (c < 0x10000 || c > 0x10FFFF))) {
-		(*i)++;
-		return 0xFFFD;
-	}
-	*i += need + 1;
-	return c;
-}
-
 int
 fb_cps_set(struct fb_cps *t, const char *s, size_t len)
 {
@@ -208,8 +163,12 @@ fb_cps_set(struct fb_cps *t, const char *s, size_t len)
 		t->cap = len + 1;
 	}
 	t->n = 0;
-	while (i < len)
-		t->cp[t->n++] = fold(utf8_next(u, len, &i));
+	while (i < len) {
+		uint32_t c;
+
+		i += fb_utf8_next((const char *)u, len, i, &c);
+		t->cp[t->n++] = fold(c);
+	}
 	return 0;
 }
 

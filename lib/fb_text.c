@@ -10,47 +10,6 @@
 
 #include "fb.h"
 
-/*
- * Decodes the code point at 's[i]' into '*cp' and returns its length.  An
- * invalid or truncated sequence is one byte of U+FFFD, which every class
- * below treats as an ordinary visible character.
- */
-static size_t
-utf8_next(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
-{
-	unsigned char c = s[i];
-	size_t n, k;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		v = c & 0x07;
-	} else
-		goto bad;
-	if (n > len - i)
-		goto bad;
-	for (k = 1; k < n; k++) {
-		if ((s[i + k] & 0xc0) != 0x80)
-			goto bad;
-		v = v << 6 | (s[i + k] & 0x3f);
-	}
-	*cp = v;
-	return n;
-bad:
-	*cp = 0xfffd;
-	return 1;
-}
-
 /*---- fb_text_clean ----*/
 
 /*
@@ -95,7 +54,7 @@ fb_text_clean(char *text, size_t len)
 	 * one whitespace byte already read, so the memmove() is safe.
 	 */
 	while (i < len) {
-		n = utf8_next(s, len, i, &cp);
+		n = fb_utf8_next(text, len, i, &cp);
 		if (is_space(cp))
 			space = 1;
 		else if (!is_invisible(cp)) {
@@ -164,12 +123,11 @@ script_of(uint32_t c)
 const char *
 fb_text_lang(const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, han = 0, latin = 0, kana = 0, letters = 0;
 	uint32_t cp;
 
 	while (i < len) {
-		i += utf8_next(s, len, i, &cp);
+		i += fb_utf8_next(text, len, i, &cp);
 		switch (script_of(cp)) {
 		case SC_HAN: han++; break;
 		case SC_LATIN: latin++; break;

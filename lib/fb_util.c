@@ -18,6 +18,52 @@ fb_error_set(struct fb_error *err, const char *fmt, ...)
 	return -1;
 }
 
+size_t
+fb_utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[i], lo = 0x80, hi = 0xbf;
+	size_t n, k;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	/* the ranges of fb_utf8_check(): no overlong form, no surrogate */
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		goto bad;
+	if (n > len - i || s[i + 1] < lo || s[i + 1] > hi)
+		goto bad;
+	for (k = 1; k < n; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			goto bad;
+		v = v << 6 | (s[i + k] & 0x3f);
+	}
+	*cp = v;
+	return n;
+bad:
+	*cp = 0xfffd;
+	return 1;
+}
+
 /*
  * The table-free form of the Unicode "well-formed UTF-8" table (Unicode
  * 15, table 3-7): the second byte's range depends on the first, which is

@@ -184,9 +184,8 @@ in_table(uint32_t cp, const struct width_range *t, size_t n)
 	return 0;
 }
 
-/* The columns of one code point: 0, 1 or 2. */
-static int
-cp_width(uint32_t cp)
+int
+fb_cp_width(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 		return 0;
@@ -200,49 +199,17 @@ cp_width(uint32_t cp)
 }
 
 /*
- * Decodes the character at 's[i]' and returns its length and width.  An
- * ill-formed sequence (as fb_utf8_check() sees it) is one byte of width
- * 1: a terminal shows a replacement character for it.
+ * The length and width of the character at 's[i]'.  An ill-formed
+ * sequence is one byte of width 1: a terminal shows a replacement
+ * character for it.
  */
 static size_t
 next_char(const unsigned char *s, size_t len, size_t i, int *width)
 {
-	unsigned char c = s[i], lo = 0x80, hi = 0xbf;
 	uint32_t cp;
-	size_t n, k;
+	size_t n = fb_utf8_next((const char *)s, len, i, &cp);
 
-	if (c < 0x80) {
-		*width = c < 0x20 || c == 0x7f ? 0 : 1;
-		return 1;
-	}
-	*width = 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 1;
-	if (n > len - i || s[i + 1] < lo || s[i + 1] > hi)
-		return 1;
-	for (k = 1; k < n; k++) {
-		if ((s[i + k] & 0xc0) != 0x80)
-			return 1;
-		cp = cp << 6 | (s[i + k] & 0x3f);
-	}
-	*width = cp_width(cp);
+	*width = fb_cp_width(cp);
 	return n;
 }
 

@@ -102,46 +102,6 @@ struct page {
 };
 
 /*
- * The character at 's' (at most 'n' bytes) and its length in '*len';
- * -1 for a byte that starts no character, which is then skipped.
- */
-static long
-utf8_next(const unsigned char *s, size_t n, size_t *len)
-{
-	size_t k, i;
-	long cp;
-
-	*len = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] < 0xC2 || s[0] > 0xF4)
-		return -1;
-	k = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-	if (k > n)
-		return -1;
-	cp = s[0] & (0x7F >> k);
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	*len = k;
-	return cp;
-}
-
-/* East Asian wide characters take two columns of a label. */
-static int
-is_wide(long cp)
-{
-	return (cp >= 0x1100 && cp <= 0x115F) ||
-	    (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-	    (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
-	    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
-	    (cp >= 0x1F300 && cp <= 0x1FAFF) ||
-	    (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-/*
  * Appends 'n' bytes of 's' as HTML (or SVG) text or attribute value: the
  * five characters that could end a text or a quoted attribute escaped,
  * tabs and line ends as spaces, other control characters dropped, and so
@@ -154,20 +114,19 @@ static void
 html_text(struct fb_buf *out, const char *s, size_t n, size_t max,
     int by_width)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, shown = 0, len, cost;
-	long cp;
+	uint32_t cp;
 
 	while (i < n) {
-		cp = utf8_next(u + i, n - i, &len);
-		if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' &&
+		len = fb_utf8_next(s, n, i, &cp);
+		if (cp == 0xFFFD || (cp < 0x20 && cp != '\t' && cp != '\n' &&
 		    cp != '\r') || (cp >= 0x7F && cp < 0xA0) ||
 		    (cp >= 0x202A && cp <= 0x202E) ||
 		    (cp >= 0x2066 && cp <= 0x2069)) {
 			i += len;
 			continue;
 		}
-		cost = by_width && is_wide(cp) ? 2 : 1;
+		cost = by_width && fb_cp_width(cp) == 2 ? 2 : 1;
 		if (shown + cost > max) {
 			fb_buf_adds(out, "\xe2\x80\xa6");
 			return;

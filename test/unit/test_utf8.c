@@ -206,9 +206,41 @@ test_long(void)
 	free(p);
 }
 
+/* fb_utf8_next(): one character at a time, by fb_utf8_check()'s rules. */
+static void
+test_next(void)
+{
+	static const struct {
+		const char *s;
+		size_t len, want_len;
+		uint32_t want_cp;
+		const char *what;
+	} seqs[] = {
+		{ "a", 1, 1, 'a', "ASCII" },
+		{ "\xc3\xa9", 2, 2, 0xe9, "two bytes" },
+		{ "\xe5\xbf\xab", 3, 3, 0x5feb, "a CJK character" },
+		{ "\xf0\x9f\x98\x93", 4, 4, 0x1f613, "an emoji" },
+		{ "\xc0\xaf", 2, 1, 0xfffd, "an overlong form" },
+		{ "\xed\xa0\x80", 3, 1, 0xfffd, "a surrogate" },
+		{ "\xf4\x90\x80\x80", 4, 1, 0xfffd, "past U+10FFFF" },
+		{ "\xe5\xbf", 2, 1, 0xfffd, "cut short" },
+		{ "\x80", 1, 1, 0xfffd, "a lone continuation byte" },
+	};
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		n = fb_utf8_next(seqs[i].s, seqs[i].len, 0, &cp);
+		ok(n == seqs[i].want_len && cp == seqs[i].want_cp,
+		    "fb_utf8_next: %s (got %zu bytes, U+%04X)", seqs[i].what,
+		    n, (unsigned)cp);
+	}
+}
+
 int
 main(void)
 {
+	test_next();
 	test_table();
 	test_ascii_runs();
 	test_long();
