@@ -100,10 +100,11 @@ void fb_buf_printf(struct fb_buf *b, const char *fmt, ...)
 void fb_buf_json_str(struct fb_buf *b, const char *s, size_t n);
 
 /*
- * Adds 'n' bytes of 's' for a person to read on a terminal: control
- * characters (C0, DEL, C1) dropped, cut on a character boundary after
- * 'max' bytes with "..." (SIZE_MAX for no cut).  For record data in
- * --explain and text reports (DESIGN.md 7).
+ * Adds 'n' bytes of 's' for a person to read on a terminal, each
+ * character as fb_text_shown() says (controls and bidi controls dropped,
+ * breaks as spaces), cut on a character boundary after 'max' bytes with
+ * "..." (SIZE_MAX for no cut).  For record data in --explain and text
+ * reports (DESIGN.md 7).
  */
 void fb_buf_add_clean(struct fb_buf *b, const char *s, size_t n, size_t max);
 /*
@@ -451,6 +452,16 @@ size_t fb_text_clean(char *text, size_t len);
  * Japanese has Han too), and "" when it has no letters at all.
  */
 const char *fb_text_lang(const char *text, size_t len);
+
+/*
+ * How a character of untrusted text is shown to people, in a terminal,
+ * Markdown or HTML alike (DESIGN.md 7): tabs, line and page breaks
+ * (U+2028-2029 too) as a space; other controls (C0, DEL, C1) and the
+ * bidi marks, embeddings, overrides and isolates, which reorder what
+ * follows them, dropped; the rest kept.
+ */
+enum fb_shown { FB_SHOWN_KEEP, FB_SHOWN_SPACE, FB_SHOWN_DROP };
+enum fb_shown fb_text_shown(uint32_t cp);
 
 enum fb_redact_kinds {
 	FB_REDACT_MOBILE = 1 << 0,	/* mainland mobile numbers */

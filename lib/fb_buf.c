@@ -107,28 +107,26 @@ fb_buf_printf(struct fb_buf *b, const char *fmt, ...)
 void
 fb_buf_add_clean(struct fb_buf *b, const char *s, size_t n, size_t max)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, shown = 0;
+	size_t i = 0, shown = 0, k;
+	uint32_t cp;
 
 	while (i < n) {
-		size_t k = 1;
-
-		if (u[i] >= 0xF0)
-			k = 4;
-		else if (u[i] >= 0xE0)
-			k = 3;
-		else if (u[i] >= 0xC0)
-			k = 2;
-		if (k > n - i)
-			k = n - i;
+		k = fb_utf8_next(s, n, i, &cp);
 		if (shown + k > max) {
 			fb_buf_adds(b, "...");
 			return;
 		}
-		if (!(u[i] < 0x20 || u[i] == 0x7F ||
-		    (u[i] == 0xC2 && k == 2 && u[i + 1] < 0xA0))) {
+		switch (fb_text_shown(cp)) {
+		case FB_SHOWN_KEEP:
 			fb_buf_add(b, s + i, k);
 			shown += k;
+			break;
+		case FB_SHOWN_SPACE:
+			fb_buf_addc(b, ' ');
+			shown++;
+			break;
+		case FB_SHOWN_DROP:
+			break;
 		}
 		i += k;
 	}

@@ -120,6 +120,19 @@ script_of(uint32_t c)
 	return SC_NONE;
 }
 
+enum fb_shown
+fb_text_shown(uint32_t cp)
+{
+	if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
+	    cp == '\f' || cp == 0x2028 || cp == 0x2029)
+		return FB_SHOWN_SPACE;
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x061c ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return FB_SHOWN_DROP;
+	return FB_SHOWN_KEEP;
+}
+
 const char *
 fb_text_lang(const char *text, size_t len)
 {

@@ -119,10 +119,9 @@ html_text(struct fb_buf *out, const char *s, size_t n, size_t max,
 
 	while (i < n) {
 		len = fb_utf8_next(s, n, i, &cp);
-		if (cp == 0xFFFD || (cp < 0x20 && cp != '\t' && cp != '\n' &&
-		    cp != '\r') || (cp >= 0x7F && cp < 0xA0) ||
-		    (cp >= 0x202A && cp <= 0x202E) ||
-		    (cp >= 0x2066 && cp <= 0x2069)) {
+		/* a byte of ill-formed UTF-8 would make the page so too */
+		if ((cp == 0xFFFD && len == 1) ||
+		    fb_text_shown(cp) == FB_SHOWN_DROP) {
 			i += len;
 			continue;
 		}
@@ -138,8 +137,11 @@ html_text(struct fb_buf *out, const char *s, size_t n, size_t max,
 		case '>': fb_buf_adds(out, "&gt;"); break;
 		case '"': fb_buf_adds(out, "&quot;"); break;
 		case '\'': fb_buf_adds(out, "&#39;"); break;
-		case '\t': case '\n': case '\r': fb_buf_addc(out, ' '); break;
-		default: fb_buf_add(out, s + i, len);
+		default:
+			if (fb_text_shown(cp) == FB_SHOWN_SPACE)
+				fb_buf_addc(out, ' ');
+			else
+				fb_buf_add(out, s + i, len);
 		}
 		i += len;
 	}

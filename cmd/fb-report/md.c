@@ -24,14 +24,6 @@ is_alnum(int c)
 	    (c >= 'A' && c <= 'Z');
 }
 
-/* Bidi embeddings, overrides and isolates: they reorder a whole line. */
-static int
-is_bidi(unsigned long cp)
-{
-	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 &&
-	    cp <= 0x2069);
-}
-
 /*
  * Whether the ASCII character s[i] must be escaped.  Most punctuation
  * always is; '_' only where it could start or end emphasis (not between
@@ -68,24 +60,19 @@ md_text(struct fb_buf *out, const char *s, size_t n, size_t max)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k, shown = 0;
-	unsigned long cp;
+	enum fb_shown how;
+	uint32_t cp;
 
 	while (i < n) {
 		if (shown == max) {
 			fb_buf_adds(out, "...");
 			return;
 		}
-		k = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : u[i] >= 0xC0 ? 2 : 1;
-		if (k > n - i)
-			k = n - i;
-		cp = k == 1 ? u[i] : k == 2 ? (u[i] & 0x1Ful) << 6 |
-		    (u[i + 1] & 0x3F) : k == 3 ? (u[i] & 0x0Ful) << 12 |
-		    (u[i + 1] & 0x3Ful) << 6 | (u[i + 2] & 0x3F) : 0x10000;
-		if (cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x2028 ||
-		    cp == 0x2029) {
+		k = fb_utf8_next(s, n, i, &cp);
+		how = fb_text_shown(cp);
+		if (how == FB_SHOWN_SPACE) {
 			fb_buf_addc(out, ' ');
-		} else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
-		    is_bidi(cp)) {
+		} else if (how == FB_SHOWN_DROP) {
 			i += k;
 			continue;
 		} else if (cp == '<') {

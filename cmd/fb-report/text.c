@@ -105,49 +105,15 @@ jstr(const json_t *v, size_t *len)
 }
 
 /*
- * Copies 'n' bytes of untrusted 's' into t->clean for a terminal:
- * whitespace controls become spaces, bidi controls (which would reorder
- * the line around them) go, and fb_buf_add_clean() drops the other
- * controls, ESC and the C1 CSI among them.
+ * Copies 'n' bytes of untrusted 's' into t->clean for a terminal, as
+ * fb_text_shown() says: no escape sequence or bidi control from feedback
+ * reaches the terminal.
  */
 static void
 clean(struct text *t, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, from = 0, skip;
-	int space;
-
 	t->clean.len = 0;
-	while (i < n) {
-		skip = 0;
-		space = 0;
-		if (u[i] == '\t' || u[i] == '\n' || u[i] == '\r' ||
-		    u[i] == '\v' || u[i] == '\f') {
-			skip = 1;
-			space = 1;
-		} else if (u[i] == 0xe2 && n - i >= 3 && u[i + 1] == 0x80 &&
-		    (u[i + 2] == 0x8e || u[i + 2] == 0x8f ||
-		    (u[i + 2] >= 0xa8 && u[i + 2] <= 0xae))) {
-			/* U+200E-200F, U+202A-202E; U+2028-2029 break lines */
-			skip = 3;
-			space = u[i + 2] == 0xa8 || u[i + 2] == 0xa9;
-		} else if (u[i] == 0xe2 && n - i >= 3 && u[i + 1] == 0x81 &&
-		    u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9) {
-			skip = 3;	/* U+2066-2069, the isolates */
-		} else if (u[i] == 0xd8 && n - i >= 2 && u[i + 1] == 0x9c) {
-			skip = 2;	/* U+061C, the Arabic letter mark */
-		}
-		if (skip == 0) {
-			i++;
-			continue;
-		}
-		fb_buf_add_clean(&t->clean, s + from, i - from, SIZE_MAX);
-		if (space)
-			fb_buf_addc(&t->clean, ' ');
-		i += skip;
-		from = i;
-	}
-	fb_buf_add_clean(&t->clean, s + from, n - from, SIZE_MAX);
+	fb_buf_add_clean(&t->clean, s, n, SIZE_MAX);
 }
 
 /* The columns untrusted 's' takes once cleaned. */
