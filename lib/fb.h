@@ -228,6 +228,7 @@ struct fb_rec {
 	struct fb_rec_cached *cache;
 	size_t ncache, cache_cap;
 	struct fb_buf out;	/* the record with its edits, when written */
+	struct fb_buf strs;	/* strings decoded by fb_rec_get_str() */
 };
 
 void fb_rec_init(struct fb_rec *rec);

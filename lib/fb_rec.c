@@ -13,6 +13,7 @@
 
 struct fb_rec_edit {
 	char *key;
+	size_t keylen;
 	char *json;		/* NULL: delete the field */
 	size_t jlen;
 	int done;		/* written while splicing */
@@ -21,7 +22,9 @@ struct fb_rec_edit {
 struct fb_rec_cached {
 	char *long_path;	/* NULL: the path fits 'path', no allocation */
 	char path[48];
-	json_t *val;
+	json_t *val;		/* decoded on demand by fb_rec_get() */
+	const char *str;	/* a string decoded into rec->strs, or NULL */
+	size_t slen;
 };
 
 /* The cache array moves when it grows, so short paths live inside it, not behind a pointer. */
@@ -52,6 +55,7 @@ clear_line_state(struct fb_rec *rec)
 		json_decref(rec->cache[k].val);
 	}
 	rec->ncache = 0;
+	rec->strs.len = 0;
 }
 
 void
@@ -62,6 +66,7 @@ fb_rec_release(struct fb_rec *rec)
 	free(rec->edits);
 	free(rec->cache);
 	fb_buf_release(&rec->out);
+	fb_buf_release(&rec->strs);
 	fb_rec_init(rec);
 }
 
@@ -88,6 +93,16 @@ fb_rec_parse(struct fb_rec *rec, const char *line, size_t len,
 	return 0;
 }
 
+/* Whether member 'm' is named 'key': plain keys, nearly all, compared here. */
+static inline int
+key_is(const struct fb_member *m, const char *key, size_t keylen)
+{
+	if (m->key_escaped)
+		return fb_json_key_eq(m, key, keylen);
+	return m->key.len == keylen && (keylen == 0 || (m->key.p[0] == key[0] &&
+	    memcmp(m->key.p, key, keylen) == 0));
+}
+
 /* The last top-level member named 'key' (jq's rule for repeated keys). */
 static const struct fb_member *
 top_member(const struct fb_rec *rec, const char *key, size_t keylen)
@@ -95,7 +110,7 @@ top_member(const struct fb_rec *rec, const char *key, size_t keylen)
 	size_t k = rec->nmembers;
 
 	while (k-- > 0)
-		if (fb_json_key_eq(&rec->members[k], key, keylen))
+		if (key_is(&rec->members[k], key, keylen))
 			return &rec->members[k];
 	return NULL;
 }
@@ -122,18 +137,16 @@ fb_rec_raw(struct fb_rec *rec, const char *path, struct fb_span *val)
 	return 1;
 }
 
-json_t *
-fb_rec_get(struct fb_rec *rec, const char *path)
+/* The cache entry of 'path', made (empty) when there is none; NULL when out of memory. */
+static struct fb_rec_cached *
+cache_entry(struct fb_rec *rec, const char *path)
 {
-	struct fb_span v;
 	struct fb_rec_cached *c;
 	size_t k;
 
 	for (k = 0; k < rec->ncache; k++)
 		if (strcmp(cached_path(&rec->cache[k]), path) == 0)
-			return rec->cache[k].val;
-	if (!fb_rec_raw(rec, path, &v))
-		return NULL;
+			return &rec->cache[k];
 	if (rec->ncache == rec->cache_cap) {
 		size_t ncap = rec->cache_cap ? rec->cache_cap * 2 : 8;
 
@@ -144,29 +157,72 @@ fb_rec_get(struct fb_rec *rec, const char *path)
 		rec->cache_cap = ncap;
 	}
 	c = &rec->cache[rec->ncache];
-	c->long_path = NULL;
+	memset(c, 0, sizeof(*c));
 	if (strlen(path) < sizeof(c->path))
 		strcpy(c->path, path);
 	else if ((c->long_path = strdup(path)) == NULL)
 		return NULL;
-	if ((c->val = fb_json_decode(v)) == NULL) {
-		free(c->long_path);
-		return NULL;
-	}
 	rec->ncache++;
+	return c;
+}
+
+json_t *
+fb_rec_get(struct fb_rec *rec, const char *path)
+{
+	struct fb_span v;
+	struct fb_rec_cached *c;
+
+	if (!fb_rec_raw(rec, path, &v) || (c = cache_entry(rec, path)) == NULL)
+		return NULL;
+	if (c->val == NULL)
+		c->val = fb_json_decode(v);
 	return c->val;
 }
 
+/*
+ * Strings are decoded straight from the line into rec->strs, jansson
+ * aside: aggregating tools read a dozen per record.  The buffer gets room
+ * for the whole line before the record's first string, and decoding only
+ * shortens, so it never moves while strings point into it; a path that
+ * would not fit (the same bytes named twice) takes the jansson way.
+ */
 const char *
 fb_rec_get_str(struct fb_rec *rec, const char *path, size_t *len)
 {
-	json_t *v = fb_rec_get(rec, path);
+	struct fb_span v;
+	struct fb_rec_cached *c;
+	const char *s;
+	char *to;
+	long n;
 
-	if (!json_is_string(v))
+	if (!fb_rec_raw(rec, path, &v) || v.len < 2 || *v.p != '"' ||
+	    (c = cache_entry(rec, path)) == NULL)
 		return NULL;
+	if (c->str == NULL && c->val == NULL) {
+		if (rec->strs.len == 0 && fb_buf_grow(&rec->strs, rec->len + 1) < 0)
+			return NULL;
+		if (rec->strs.cap - rec->strs.len >= v.len) {
+			to = rec->strs.p + rec->strs.len;
+			if ((n = fb_json_string(v, to, v.len - 1, &s)) < 0)
+				return NULL;
+			if (s != to)
+				memcpy(to, s, (size_t)n);
+			to[n] = '\0';
+			rec->strs.len += (size_t)n + 1;
+			c->str = to;
+			c->slen = (size_t)n;
+		} else if ((c->val = fb_json_decode(v)) == NULL)
+			return NULL;
+	}
+	if (c->str == NULL) {
+		if (!json_is_string(c->val))
+			return NULL;
+		c->str = json_string_value(c->val);
+		c->slen = json_string_length(c->val);
+	}
 	if (len != NULL)
-		*len = json_string_length(v);
-	return json_string_value(v);
+		*len = c->slen;
+	return c->str;
 }
 
 int
@@ -227,6 +283,7 @@ set_edit(struct fb_rec *rec, const char *key, char *json, size_t jlen)
 	e = &rec->edits[rec->nedits];
 	if ((e->key = strdup(key)) == NULL)
 		goto fail;
+	e->keylen = strlen(key);
 	e->json = json;
 	e->jlen = jlen;
 	rec->nedits++;
@@ -286,7 +343,7 @@ edit_for(struct fb_rec *rec, const struct fb_member *m)
 	size_t k;
 
 	for (k = 0; k < rec->nedits; k++)
-		if (fb_json_key_eq(m, rec->edits[k].key, strlen(rec->edits[k].key)))
+		if (key_is(m, rec->edits[k].key, rec->edits[k].keylen))
 			return &rec->edits[k];
 	return NULL;
 }
@@ -328,7 +385,7 @@ splice(struct fb_rec *rec, struct fb_buf *b)
 		 * the field is never duplicated.
 		 */
 		if (e != NULL && (e->json == NULL ||
-		    top_member(rec, e->key, strlen(e->key)) != m))
+		    top_member(rec, e->key, e->keylen) != m))
 			continue;
 		/* the separator before it: its comma only when one came before */
 		if (first) {
