@@ -33,11 +33,63 @@ fb_sketch_release(struct fb_sketch *s)
 }
 
 static int
-bin_of(int64_t v)
+bin_by_log(int64_t v)
 {
 	int k = (int)ceil(log((double)v) / log(GAMMA) - 1e-9);
 
 	return k < 0 ? 0 : k >= NBINS ? NBINS - 1 : k;
+}
+
+/*
+ * A report adds each duration to a dozen groups' sketches, and log() was
+ * most of the cost; so the smallest value of each of the first bins (up
+ * to about 35 years in milliseconds) is worked out once, from the same
+ * formula so that every value lands where it always did, and a value's
+ * bin is found by binary search.  Built on first use: single-threaded
+ * tools, and a few thousand log() calls.
+ */
+#define TABLE_BINS	1400
+
+static int64_t bin_floor[TABLE_BINS];
+
+static void
+build_bin_floor(void)
+{
+	int k;
+
+	bin_floor[0] = 1;
+	for (k = 1; k < TABLE_BINS; k++) {
+		int64_t v = (int64_t)pow(GAMMA, k - 1);
+
+		if (v < bin_floor[k - 1])
+			v = bin_floor[k - 1];
+		while (v > bin_floor[k - 1] && bin_by_log(v - 1) >= k)
+			v--;
+		while (bin_by_log(v) < k)
+			v++;
+		bin_floor[k] = v;
+	}
+}
+
+static int
+bin_of(int64_t v)
+{
+	int lo = 0, hi = TABLE_BINS - 1;
+
+	if (bin_floor[0] == 0)
+		build_bin_floor();
+	if (v >= bin_floor[TABLE_BINS - 1])
+		return bin_by_log(v);
+	/* the last bin whose floor is at most v */
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if (bin_floor[mid] <= v)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
 }
 
 static int64_t
