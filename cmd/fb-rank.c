@@ -951,7 +951,8 @@ words_key(struct ranker *rk, struct fb_rec *rec, uint64_t *key)
  * Distinct other customers among the events of 'key' in the 'window'
  * before the item (anonymous ones count one each: who knows who).  The
  * ring holds events in arrival order, which is nearly time order, so the
- * walk stops after a run of events older than the window.
+ * walk stops after a run of events older than the window, or at once at
+ * one older than two windows: each step is a likely cache miss.
  */
 static int
 count_others(const struct fb_recent *ring, uint64_t key, const struct item *it,
@@ -966,6 +967,8 @@ count_others(const struct fb_recent *ring, uint64_t key, const struct item *it,
 	    looked < 256 && old < 16;
 	    e = fb_recent_next(ring, &cur, &ts), looked++) {
 		if (ts <= it->ts - window) {
+			if (ts <= it->ts - 2 * window)
+				break;
 			old++;
 			continue;
 		}
