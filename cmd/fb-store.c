@@ -10,6 +10,7 @@ enum {
 	OPT_DEDUP = FB_OPT_TOOL,
 	OPT_MAX_SIZE,
 	OPT_MAX_AGE,
+	OPT_LEVEL,
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_REPAIR,
@@ -24,6 +25,8 @@ static const struct fb_opt opts[] = {
 	    "append: seal the open segment past SIZE (default 16M)" },
 	{ OPT_MAX_AGE, "max-age", "AGE",
 	    "append: seal the open segment when older (default 1d)" },
+	{ OPT_LEVEL, "level", "N",
+	    "append, rotate: gzip level 1-9 of sealed segments (default 3)" },
 	{ OPT_SINCE, "since", "TIME", "cat: records at or after TIME" },
 	{ OPT_UNTIL, "until", "TIME", "cat: records before TIME" },
 	{ OPT_REPAIR, "repair", NULL, "verify: repair what is found" },
@@ -38,11 +41,11 @@ static const struct fb_opt opts[] = {
 };
 
 static const char *const usage[] = {
-	"fb-store [-q] [-s dir] append [--dedup] [--strict] [--max-age age] "
-	    "[--max-size size] [--reject file] [file ...]",
+	"fb-store [-q] [-s dir] append [--dedup] [--strict] [--level n] "
+	    "[--max-age age] [--max-size size] [--reject file] [file ...]",
 	"fb-store [-s dir] cat [--pretty] [--since time] [--until time] "
 	    "[--tz zone] [--now time]",
-	"fb-store [-s dir] rotate",
+	"fb-store [-s dir] rotate [--level n]",
 	"fb-store [-s dir] verify [--repair]",
 	"fb-store [-s dir] prune --older-than age [--dry-run] [--now time]",
 	"fb-store [-s dir] stats [--pretty]",
@@ -67,9 +70,9 @@ static const struct {
 	const char *cmd;
 	int opts[6];
 } allowed[] = {
-	{ "append", { OPT_DEDUP, OPT_MAX_SIZE, OPT_MAX_AGE, 0 } },
+	{ "append", { OPT_DEDUP, OPT_MAX_SIZE, OPT_MAX_AGE, OPT_LEVEL, 0 } },
 	{ "cat", { OPT_SINCE, OPT_UNTIL, 0 } },
-	{ "rotate", { 0 } },
+	{ "rotate", { OPT_LEVEL, 0 } },
 	{ "verify", { OPT_REPAIR, 0 } },
 	{ "prune", { OPT_OLDER_THAN, OPT_DRY_RUN, 0 } },
 	{ "stats", { 0 } },
@@ -299,6 +302,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_MAX_AGE:
 			c.lim.max_age = fb_parse_duration(arg, "--max-age");
+			break;
+		case OPT_LEVEL:
+			c.lim.level = (int)fb_parse_long(arg, 1, 9, "--level");
 			break;
 		case OPT_SINCE: c.since = arg; break;
 		case OPT_UNTIL: c.until = arg; break;

@@ -85,6 +85,8 @@ _fb_argtype()
 		echo encoding ;;
 	--incidents)
 		echo incidents ;;
+	--level)
+		echo level ;;
 	--since|--until|--now|--max-age|--max-size|--max-line|--older-than|\
 	--key|--map|--max-per-customer-day|--seed|-n|--count|--days|\
 	--neutral|--category-field|--holdout|--epochs|--rate|--bits|--ngrams|\
@@ -152,6 +154,8 @@ _fb_complete_arg()
 		fi ;;
 	incidents)
 		_fb_words "all none sku surge burst growth repeat" "$2" ;;
+	level)
+		_fb_words "1 2 3 4 5 6 7 8 9" "$2" ;;
 	lang)
 		_fb_words "zh en" "$2" ;;
 	by)

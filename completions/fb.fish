@@ -149,6 +149,8 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 complete -c $tool -l $name -x -d age
             case max-size max-line
                 complete -c $tool -l $name -x -d size
+            case level
+                complete -c $tool -l $name -x -d 'gzip level' -a '1 2 3 4 5 6 7 8 9'
             case format
                 if test $tool = fb-ingest
                     complete -c $tool -s f -l $name -x -d 'input format' \

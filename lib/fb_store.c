@@ -845,9 +845,16 @@ fb_store_by_ts(const void *a, const void *b)
 	return (x->ord > y->ord) - (x->ord < y->ord);
 }
 
+/*
+ * The sealed segment's writer.  Sorted lines are gathered into 'in' and
+ * handed to deflate a quarter megabyte at a time: two deflate calls per
+ * line cost a third again the compression itself.
+ */
 struct gzw {
 	z_stream zs;
 	int fd;
+	size_t inlen;
+	unsigned char in[256 * 1024];
 	unsigned char out[256 * 1024];
 };
 
@@ -869,6 +876,28 @@ gzw_feed(struct gzw *g, const void *data, size_t len, int flush)
 			return -1;
 	} while (g->zs.avail_out == 0 || (flush == Z_FINISH &&
 	    g->zs.avail_in > 0));
+	return 0;
+}
+
+/* Adds 'len' bytes to the segment, compressing whenever 'in' fills. */
+static int
+gzw_add(struct gzw *g, const char *data, size_t len)
+{
+	while (len > 0) {
+		size_t n = sizeof(g->in) - g->inlen;
+
+		if (n > len)
+			n = len;
+		memcpy(g->in + g->inlen, data, n);
+		g->inlen += n;
+		data += n;
+		len -= n;
+		if (g->inlen == sizeof(g->in)) {
+			if (gzw_feed(g, g->in, g->inlen, Z_NO_FLUSH) < 0)
+				return -1;
+			g->inlen = 0;
+		}
+	}
 	return 0;
 }
 
@@ -905,7 +934,8 @@ fb_store_write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
 		free(g);
 		return -1;
 	}
-	if (deflateInit2(&g->zs, 6, Z_DEFLATED, 15 + 16, 8,
+	if (deflateInit2(&g->zs, st->lim.level > 0 ? st->lim.level :
+	    FB_STORE_LEVEL, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK) {
 		fb_error_set(err, "cannot start gzip: out of memory");
 		close(g->fd);
@@ -917,10 +947,10 @@ fb_store_write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
 	h.comment = (unsigned char *)comment;
 	deflateSetHeader(&g->zs, &h);
 	for (k = 0; k < n; k++)
-		if (gzw_feed(g, buf + lines[k].off, lines[k].len, Z_NO_FLUSH) < 0 ||
-		    gzw_feed(g, "\n", 1, Z_NO_FLUSH) < 0)
+		if (gzw_add(g, buf + lines[k].off, lines[k].len) < 0 ||
+		    gzw_add(g, "\n", 1) < 0)
 			goto out;
-	if (gzw_feed(g, "", 0, Z_FINISH) < 0 || fsync(g->fd) < 0)
+	if (gzw_feed(g, g->in, g->inlen, Z_FINISH) < 0 || fsync(g->fd) < 0)
 		goto out;
 	if (close(g->fd) < 0) {
 		g->fd = -1;

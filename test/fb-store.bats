@@ -1644,3 +1644,32 @@ SH
 	run -0 --separate-stderr cat bad.ndjson
 	assert_output '{"id":"x77","ts":"2026-11-22T02:15:00Z",X}'
 }
+
+@test "--level sets the gzip level of the segments append and rotate seal; readers take any mix" {
+	gen_records 4000 lvl > in
+	# append seals what passes --max-size at its level, rotate the rest at its own
+	run -0 --separate-stderr store append --level 1 --max-size 100K in
+	run -0 store rotate --level 1
+	S2=$BATS_TEST_TMPDIR/st9
+	run -0 --separate-stderr fb-store -s "$S2" append --level 9 --max-size 100K in
+	run -0 fb-store -s "$S2" rotate --level 9
+	(($(sealed | wc -l) > 1))
+	fast=$(cd "$S" && cat $(sealed) | wc -c)
+	small=$(cd "$S2" && cat $(sealed "$S2") | wc -c)
+	((small < fast))
+	run -0 --separate-stderr to_file out1 store cat
+	run -0 --separate-stderr to_file out9 fb-store -s "$S2" cat
+	cmp out1 out9
+	cmp out1 in
+	# a level 9 segment joins the level 1 store
+	gen_records 100 more > in2
+	run -0 --separate-stderr store append in2
+	run -0 store rotate --level 9
+	run -0 --separate-stderr store verify
+	run -0 --separate-stderr to_file out store cat
+	(($(wc -l < out) == 4100))
+	run -2 --separate-stderr store append --level 0 in
+	[[ $stderr == *--level* ]]
+	run -2 --separate-stderr store append --level 10 in
+	run -2 --separate-stderr store cat --level 3
+}
