@@ -284,6 +284,14 @@ model: bin/fb-train
 	  --holdout 5 --rate 0.01 -o share/fb/sentiment.en.model \
 	  $(SHARED_DATA)/en-sentiment-train.ndjson.gz
 
+# Every benchmark in one run (bench/all): fb against cat, gzip, jq and
+# Miller, and the ratios against DESIGN.md's budgets.  A million records
+# take about an hour; for a look in a minute:
+#   make bench BENCH_RECORDS=20000 BENCH_REPS=1
+BENCH_RECORDS ?= 1000000
+bench: all
+	bench/all $(BENCH_RECORDS)
+
 clean:
 	rm -rf build bin
 

@@ -15,7 +15,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/bin
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+# shellcheck source=bench/lib.sh source-path=SCRIPTDIR/..
 . "$ROOT/bench/lib.sh"
+# shellcheck source=bench/equivalents.sh source-path=SCRIPTDIR/..
+. "$ROOT/bench/equivalents.sh"
 NOW=2026-12-31T00:00:00Z
 
 echo '== quality: planted incidents found (recall) and alerts that name one (precision)'
@@ -46,9 +49,9 @@ for d in sku volume burst trend repeat; do
 done
 if command -v jq > /dev/null; then
 	bench_run 'jq -r (negative: sku) | sort | uniq -c' \
-	    "jq -r 'select(.sentiment.label == \"negative\") | .sku // empty' '$W/big.ndjson' | sort | uniq -c"
+	    "jq -r '$JQ_ANOMALY' '$W/big.ndjson' | sort | uniq -c"
 fi
 if command -v mlr > /dev/null; then
 	bench_run 'mlr count -g sku (negative)' \
-	    "mlr --ijsonl --ojsonl filter '\${sentiment.label} == \"negative\"' then count -g sku '$W/big.ndjson'"
+	    "mlr --ijsonl --ojsonl filter '$MLR_ANOMALY' then count -g sku '$W/big.ndjson'"
 fi

@@ -16,7 +16,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/bin
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+# shellcheck source=bench/lib.sh source-path=SCRIPTDIR/..
 . "$ROOT/bench/lib.sh"
+# shellcheck source=bench/equivalents.sh source-path=SCRIPTDIR/..
+. "$ROOT/bench/equivalents.sh"
 NOW=2026-10-31T00:00:00Z
 
 "$BIN/fb-gen" --seed 1 --count "$N" --days 30 --format record |
@@ -71,9 +74,9 @@ fi
 
 if command -v jq > /dev/null; then
 	bench_run 'jq -r (items: channel, category) | sort | uniq -c' \
-	    "jq -r 'select(.type == null) | [.channel, .category] | @tsv' '$W/in.ndjson' | sort | uniq -c"
+	    "jq -r '$JQ_GROUP' '$W/in.ndjson' | sort | uniq -c"
 fi
 if command -v mlr > /dev/null; then
 	bench_run 'mlr --ijsonl count-distinct -f channel,category' \
-	    "mlr --ijsonl --ojsonl count-distinct -f channel,category '$W/in.ndjson'"
+	    "mlr --ijsonl --ojsonl filter '$MLR_GROUP' then count-distinct -f channel,category '$W/in.ndjson'"
 fi
