@@ -59,6 +59,7 @@
 #include "fb.h"
 #include "capture.h"
 #include "rng.h"
+#include "exact.h"
 #include "tap.h"
 
 /*
@@ -287,18 +288,6 @@ static size_t
 pick(size_t n)
 {
 	return (size_t)(rnd() % n);
-}
-
-/* An exact-size heap copy of 's' (so ASan sees over-reads). */
-static char *
-exact_copy(const char *s, size_t len)
-{
-	char *p = malloc(len ? len : 1);
-
-	if (p == NULL)
-		abort();
-	memcpy(p, s, len);
-	return p;
 }
 
 /* Parses 'n' bytes at 'p' with jansson, as the comparison does. */

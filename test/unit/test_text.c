@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fb.h"
+#include "exact.h"
 #include "tap.h"
 
 /* A string literal with its length, NUL bytes inside included. */
@@ -16,18 +17,6 @@
 /* Man, woman, girl joined by U+200D: one family emoji. */
 #define FAMILY "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9" \
 	"\xe2\x80\x8d\xf0\x9f\x91\xa7"
-
-/* An exact-size heap copy (no NUL), so ASan sees any over-read. */
-static char *
-copy(const char *s, size_t len)
-{
-	char *p = malloc(len ? len : 1);
-
-	if (p == NULL)
-		abort();
-	memcpy(p, s, len);
-	return p;
-}
 
 /*---- fb_text_clean ----*/
 
@@ -103,7 +92,7 @@ test_clean(void)
 	char *p;
 
 	for (k = 0; k < sizeof(clean_cases) / sizeof(clean_cases[0]); k++) {
-		p = copy(clean_cases[k].in, clean_cases[k].inlen);
+		p = exact_copy(clean_cases[k].in, clean_cases[k].inlen);
 		n = fb_text_clean(p, clean_cases[k].inlen);
 		is_mem(p, n, clean_cases[k].out, clean_cases[k].outlen,
 		    "clean: %s", clean_cases[k].name);
@@ -173,7 +162,7 @@ test_lang(void)
 	char *p;
 
 	for (k = 0; k < sizeof(lang_cases) / sizeof(lang_cases[0]); k++) {
-		p = copy(lang_cases[k].in, lang_cases[k].len);
+		p = exact_copy(lang_cases[k].in, lang_cases[k].len);
 		is_str(fb_text_lang(p, lang_cases[k].len), lang_cases[k].want,
 		    "lang '%s'", lang_cases[k].in);
 		free(p);
@@ -189,7 +178,7 @@ static void
 redact_is(const char *in, int kinds, const char *want, int want_found)
 {
 	size_t len = strlen(in), outlen = 12345;
-	char *p = copy(in, len), *out;
+	char *p = exact_copy(in, len), *out;
 	int found = -1;
 
 	out = fb_text_redact(p, len, kinds, &outlen, &found);
