@@ -33,7 +33,7 @@
 
 #include "fb_store_int.h"
 
-#define QUEUE_BYTES (1024 * 1024)	/* records written per lock */
+#define QUEUE_BYTES (4 * 1024 * 1024)	/* records written per lock */
 
 void
 fb_store_note(struct fb_store *st, const char *name, const char *fmt, ...)
