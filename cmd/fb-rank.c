@@ -1072,12 +1072,20 @@ item_keys(struct ranker *rk, struct fb_rec *rec, struct item *it)
 
 	it->cust_hash = it->customer[0] ? hash_str(it->customer,
 	    strlen(it->customer), 1) : 0;
+	/* the walks come after the other factors: start their misses now */
+	if (rk->history != NULL && it->cust_hash != 0)
+		fb_recent_prefetch(rk->history, it->cust_hash);
 	if (!it->complaint)
 		return;
 	for (i = 0; i < p->nsimilar; i++)
 		if (group_key(rec, p->similar[i], &it->group[i]))
 			it->groups |= 1u << i;
 	it->has_words = public_outcry(p, it) && words_key(rk, rec, &it->words);
+	for (i = 0; i < p->nsimilar; i++)
+		if (it->groups & 1u << i)
+			fb_recent_prefetch(rk->similar, it->group[i]);
+	if (it->has_words)
+		fb_recent_prefetch(rk->similar, it->words);
 }
 
 static void

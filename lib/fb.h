@@ -1044,6 +1044,13 @@ struct fb_recent *fb_recent_create(size_t cap, size_t payload);
 void *fb_recent_add(struct fb_recent *r, uint64_t key, fb_time_t ts);
 
 /*
+ * Asks the processor to fetch where 'key' starts, ahead of
+ * fb_recent_first(): the table is large, and a lookup is a cache miss
+ * that other work can hide.
+ */
+void fb_recent_prefetch(const struct fb_recent *r, uint64_t key);
+
+/*
  * Steps through the remembered events of 'key', newest first: '*it' is
  * the caller's cursor.  Each returns the payload and sets '*ts', or NULL
  * after the last.

@@ -142,6 +142,17 @@ fb_recent_add(struct fb_recent *r, uint64_t key, fb_time_t ts)
 	return e + 1;
 }
 
+void
+fb_recent_prefetch(const struct fb_recent *r, uint64_t key)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&r->heads[mix(key) & (r->nheads - 1)]);
+#else
+	(void)r;
+	(void)key;
+#endif
+}
+
 const void *
 fb_recent_first(const struct fb_recent *r, uint64_t key, uint64_t *it,
     fb_time_t *ts)
