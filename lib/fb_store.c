@@ -635,7 +635,7 @@ fb_store_catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 {
 	struct fb_idx_hdr *h;
 	uint32_t wm_seq;
-	uint64_t wm_off, size = 0;
+	uint64_t wm_off, count, size = 0;
 	const struct seg *op = st->nopens ? &st->opens[st->nopens - 1] : NULL;
 	size_t k;
 
@@ -654,6 +654,7 @@ fb_store_catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 	h = st->idx.hdr;
 	wm_seq = h->wm_seq;
 	wm_off = h->wm_off;
+	count = h->count;
 	for (k = 0; k < st->nsegs; k++) {
 		uint32_t seq = st->segs[k].seq;
 
@@ -669,6 +670,14 @@ fb_store_catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 		    err) < 0)
 			return -1;
 	}
+	/*
+	 * Nothing new since the last sync (the usual case: each batch of a
+	 * writer starts here): no slot or watermark to write, and msync of
+	 * an index of millions of ids is not free even when clean.
+	 */
+	if (!rebuild && h->count == count && h->next_seq > st->max_seq &&
+	    op != NULL && wm_seq == op->seq && wm_off == size)
+		return 0;
 	if (h->next_seq <= st->max_seq)
 		h->next_seq = st->max_seq + 1;
 	if (op != NULL)
