@@ -7,6 +7,7 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make demo             set up and run the main job on the sample data
 #   make model            retrain share/fb/sentiment.*.model from ../shared/data
+#   make bench            fb against cat, gzip, jq and Miller (about an hour)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -126,7 +127,10 @@ DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
 # The browser tests (test/fb-report-browser.bats) drive headless Chromium;
 # its packages come only with FB_BROWSER_TESTS=1 in the environment (CI).
 BROWSER_PKGS = chromium chromium-driver curl fonts-wqy-microhei
-DEPS_PKGS = $(DEB_PKGS) $(if $(filter 1,$(FB_BROWSER_TESTS)),$(BROWSER_PKGS))
+# make bench sets fb against Miller as well as jq.
+BENCH_PKGS = miller
+DEPS_PKGS = $(DEB_PKGS) $(if $(filter 1,$(FB_BROWSER_TESTS)),$(BROWSER_PKGS)) \
+	$(if $(filter bench,$(MAKECMDGOALS)),$(BENCH_PKGS))
 
 deps:
 	@command -v dpkg-query >/dev/null 2>&1 || { \
@@ -289,7 +293,8 @@ model: bin/fb-train
 # take about an hour; for a look in a minute:
 #   make bench BENCH_RECORDS=20000 BENCH_REPS=1
 BENCH_RECORDS ?= 1000000
-bench: all
+bench: deps
+	$(MAKE) all
 	bench/all $(BENCH_RECORDS)
 
 clean:
