@@ -900,6 +900,55 @@ EOF
 	cmp single.txt merged.txt
 }
 
+#---- reports that need no events ----
+
+# Counts of items, complaints and sentiment in tables by field need no
+# lifecycle events: fb-report then counts items as they come and holds
+# none.  The same report through --partial and --merge, which hold every
+# item with its events, must be byte for byte the same.
+@test "item counts alone: no events held, the same report as the full way" {
+	fb-report "${WIN[@]}" --partial -g channel,priority "$MONTH" > all.state
+	for args in "-f md -t channel,category,region -m items,complaints,negative_rate" \
+	    "-f text -t by,sku -m items,complaint_rate,positive,neutral,no_sentiment" \
+	    "-f html -t by,queue,product_category -m negative,items -n 1"; do
+		# shellcheck disable=SC2086
+		run -0 --separate-stderr to_file quick fb-report "${WIN[@]}" \
+		    -g channel,priority -v $args "$MONTH"
+		[[ ${stderr%%$'\n'*} == "fb-report: no measure or section shown needs lifecycle events: items are counted as they come, events only checked" ]] ||
+		    fail "-v does not say events are not read: $stderr"
+		# shellcheck disable=SC2086
+		run -0 --separate-stderr to_file full fb-report "${WIN[@]}" \
+		    -g channel,priority --merge $args all.state
+		assert_equal "$stderr" ""
+		cmp quick full || fail "differs from the full way: $args"
+	done
+	# anything that needs events takes the full way
+	for args in "-f md -t channel -m items,fr_median" "-f md -t summary -m items" \
+	    "-f json -t channel -m items" "-f csv -t channel -m items" \
+	    "-f md -t series -m items"; do
+		# shellcheck disable=SC2086
+		run -0 --separate-stderr fb-report "${WIN[@]}" -v $args "$MONTH"
+		[[ $stderr != *"no measure or section"* ]] || fail "no events read: $args"
+	done
+}
+
+@test "item counts alone: a bad event is still an error, a repeated item counted once" {
+	report -f md -t channel -m items,complaints
+	mv out good.md
+	{
+		head -22 "$MONTH"
+		echo '{"type":"event","id":"r01","event":"escalated","ts":"2026-10-05T04:00:00Z"}'
+		tail -n +23 "$MONTH"
+	} > bad.ndjson
+	run -1 --separate-stderr to_file out fb-report "${WIN[@]}" -f md -t channel -m items,complaints bad.ndjson
+	assert_equal "$stderr" "fb-report: bad.ndjson:23: unknown event 'escalated' (assigned, first_response, response, customer_reply, pending, resumed, resolved, reopened, closed or csat)"
+	cmp good.md out
+	{ cat "$MONTH"; grep -m 1 '"id":"r01"' "$MONTH"; } > twice.ndjson
+	run -0 --separate-stderr to_file out fb-report "${WIN[@]}" -f md -t channel -m items,complaints twice.ndjson
+	assert_regex "$stderr" "item 'r01' again: counted once"
+	cmp good.md out
+}
+
 #---- errors ----
 
 @test "a line that is not JSON: FILE:LINE, exit 1, the rest counted" {

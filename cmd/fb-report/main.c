@@ -228,6 +228,16 @@ struct held {
 
 /*---- The run ----*/
 
+/*
+ * The ids of the items counted when events are not read (items_only):
+ * without the fold, this is what tells an item that comes again.  Ids are
+ * kept as 64-bit hashes, 8 bytes an item.
+ */
+struct id_set {
+	uint64_t *slot;		/* 0: empty */
+	size_t cap, n;
+};
+
 struct report_run {
 	enum format format;
 	int partial, merge;
@@ -254,6 +264,8 @@ struct report_run {
 	size_t ngroups, gcap;
 	struct fb_fold *fold;
 	struct fb_recent *outside_ids;	/* items skipped: drop their events */
+	int items_only;		/* nothing shown needs events: no fold */
+	struct id_set counted;	/* items_only: the ids counted, for repeats */
 	int have_header;	/* --merge: a partial's header seen */
 	int seen_state;		/* --merge: a line of a state seen */
 	json_t *settings;	/* what states must agree on to merge */
@@ -685,6 +697,65 @@ id_key(const char *id, size_t len)
 	return h[0];
 }
 
+/* Adds 'h' to 's'; returns 1 when it is new, 0 when it was there. */
+static int
+id_set_add(struct id_set *s, uint64_t h)
+{
+	size_t i;
+
+	h = h ? h : 1;
+	if (2 * (s->n + 1) > s->cap) {
+		struct id_set bigger = { NULL, s->cap ? 2 * s->cap : 4096, 0 };
+
+		bigger.slot = fb_xcalloc(bigger.cap, sizeof(*bigger.slot));
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i] != 0)
+				id_set_add(&bigger, s->slot[i]);
+		free(s->slot);
+		*s = bigger;
+	}
+	for (i = h & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == h)
+			return 0;
+	s->slot[i] = h;
+	s->n++;
+	return 1;
+}
+
+/*
+ * Whether the report shows anything that needs an item's events: only
+ * the counts of items, complaints and sentiment, in tables by field, in
+ * a format that shows only the chosen measures, can do without them.
+ * Then items are counted as they come and not held for their events.
+ */
+static int
+needs_events(const struct report_run *R)
+{
+	static const char *const item_measures[] = { "items", "complaints",
+	    "complaint_rate", "negative", "neutral", "positive",
+	    "no_sentiment", "negative_rate", NULL };
+	char *copy, *w, *save = NULL;
+	int t, k, need = 0;
+
+	if (R->partial || R->merge || R->format == FMT_JSON ||
+	    R->format == FMT_CSV)
+		return 1;
+	for (t = 0; t < NTABLES; t++)
+		if (tables[t].shown && tables[t].kind != T_DIM &&
+		    tables[t].kind != T_BY)
+			return 1;
+	copy = fb_xstrdup(R->measures_arg);
+	for (w = strtok_r(copy, ",", &save); w != NULL && !need;
+	    w = strtok_r(NULL, ",", &save)) {
+		for (k = 0; item_measures[k] != NULL; k++)
+			if (strcmp(w, item_measures[k]) == 0)
+				break;
+		need = item_measures[k] == NULL;
+	}
+	free(copy);
+	return need;
+}
+
 static int
 on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 {
@@ -702,9 +773,10 @@ on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 	if (fb_fold_read_item(rec, &id, &idlen, &ts, times, &ntimes,
 	    &err) < 0)
 		return fb_bad(pos, "%s", err.msg);
-	it = fb_fold_get(R->fold, id, idlen, 0);
+	it = R->items_only ? NULL : fb_fold_get(R->fold, id, idlen, 0);
 	if ((it != NULL && it->have_item) ||
-	    (it == NULL && fb_fold_done(R->fold, id, idlen))) {
+	    (it == NULL && !R->items_only && fb_fold_done(R->fold, id, idlen)) ||
+	    (R->items_only && !id_set_add(&R->counted, id_key(id, idlen)))) {
 		fb_warn_limited(&R->dup_items, pos, "item '%s' again: counted "
 		    "once", id);
 		return FB_DROP;
@@ -713,6 +785,8 @@ on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 	if (!ctx.previous && (ts < R->since || ts >= R->until)) {
 		/* outside: its events, before or after it, are not wanted */
 		R->outside++;
+		if (R->items_only)
+			return FB_DROP;
 		if (it != NULL)
 			fb_fold_forget(R->fold, it);
 		if (fb_recent_add(R->outside_ids, id_key(id, idlen), ts) ==
@@ -720,16 +794,11 @@ on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 			fb_diex("out of memory");
 		return FB_DROP;
 	}
-	it = hold(R, id, idlen);
-	fb_fold_seen(R->fold, it, ts);
-	h = it->data;
 	ctx.ngroups = 0;
 	ctx.fx = &fx;
 	ctx.rec = rec;
 	ctx.id = id;
 	read_facts(R, rec, ts, &fx);
-	for (i = 0; i < NPK; i++)
-		h->pk[i] = fx.val[pk_field[i]];
 	if (!ctx.previous) {
 		if (ts < R->first)
 			R->first = ts;
@@ -747,6 +816,13 @@ on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 			continue;
 		each_group(R, t, &fx, count_item, &ctx);
 	}
+	if (R->items_only)
+		return FB_DROP;
+	it = hold(R, id, idlen);
+	fb_fold_seen(R->fold, it, ts);
+	h = it->data;
+	for (i = 0; i < NPK; i++)
+		h->pk[i] = fx.val[pk_field[i]];
 	/* one allocation of the right size: a month holds many items */
 	h->groups = fb_xcalloc(ctx.ngroups + 1, sizeof(*h->groups));
 	memcpy(h->groups, ctx.groups, ctx.ngroups * sizeof(*h->groups));
@@ -771,6 +847,9 @@ on_event(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 
 	if (fb_fold_read_event(rec, &id, &idlen, &kind, &t, &err) < 0)
 		return fb_bad(pos, "%s", err.msg);
+	/* a bad event is still bad input, though nothing shown needs it */
+	if (R->items_only)
+		return FB_DROP;
 	if (kind == FB_SLA_CSAT) {
 		if (fb_rec_get_num(rec, "score", &score) == 0 &&
 		    (score < 1 || score > 5 || score != (int)score)) {
@@ -2142,6 +2221,10 @@ main(int argc, char *argv[])
 	tables[TB_BY].counted = R->group_by_arg != NULL;
 	if (tables[TB_TOP].counted)
 		tables[TB_SUBCATEGORY].counted = 1;
+	R->items_only = !needs_events(R);
+	if (R->items_only && fb_conf.verbose)
+		fb_warnx("no measure or section shown needs lifecycle events: "
+		    "items are counted as they come, events only checked");
 	R->settings = settings_json(R);
 
 	R->sla = fb_sla_open(policy);
@@ -2184,6 +2267,7 @@ main(int argc, char *argv[])
 
 	fb_fold_free(R->fold);
 	fb_recent_free(R->outside_ids);
+	free(R->counted.slot);
 	for (i = 0; i < R->ngroups; i++)
 		group_release(&R->groups[i]);
 	free(R->groups);
