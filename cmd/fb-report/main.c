@@ -265,6 +265,7 @@ struct report_run {
 	struct fb_fold *fold;
 	struct fb_recent *outside_ids;	/* items skipped: drop their events */
 	int items_only;		/* nothing shown needs events: no fold */
+	unsigned char field_used[MAX_FIELDS];	/* by a counted table or the policy */
 	struct id_set counted;	/* items_only: the ids counted, for repeats */
 	int have_header;	/* --merge: a partial's header seen */
 	int seen_state;		/* --merge: a line of a state seen */
@@ -483,7 +484,7 @@ read_facts(struct report_run *R, struct fb_rec *rec, fb_time_t ts,
 
 	memset(fx, 0, sizeof(*fx));
 	for (i = 0; i < R->nfields; i++)
-		if (R->fields[i].kind != K_TAGS)
+		if (R->fields[i].kind != K_TAGS && R->field_used[i])
 			fx->val[i] = field_value(R, rec, &R->fields[i], ts);
 	fx->ntags = fb_rec_get_tags(rec, tags, MAX_TAGS);
 	for (t = 0; t < fx->ntags; t++) {
@@ -2222,6 +2223,12 @@ main(int argc, char *argv[])
 	if (tables[TB_TOP].counted)
 		tables[TB_SUBCATEGORY].counted = 1;
 	R->items_only = !needs_events(R);
+	/* the fields an item is read for: its groups', and its policy's */
+	for (t = 0; t < NTABLES; t++)
+		for (i = 0; tables[t].counted && i < (size_t)tables[t].nf; i++)
+			R->field_used[tables[t].field[i]] = 1;
+	for (i = 0; !R->items_only && i < NPK; i++)
+		R->field_used[pk_field[i]] = 1;
 	if (R->items_only && fb_conf.verbose)
 		fb_warnx("no measure or section shown needs lifecycle events: "
 		    "items are counted as they come, events only checked");
