@@ -757,6 +757,15 @@ needs_events(const struct report_run *R)
 	return need;
 }
 
+/* An item seen before: warned of, and not counted again. */
+static int
+counted_once(struct report_run *R, const struct fb_pos *pos, const char *id)
+{
+	fb_warn_limited(&R->dup_items, pos, "item '%s' again: counted once",
+	    id);
+	return FB_DROP;
+}
+
 static int
 on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 {
@@ -776,12 +785,8 @@ on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 		return fb_bad(pos, "%s", err.msg);
 	it = R->items_only ? NULL : fb_fold_get(R->fold, id, idlen, 0);
 	if ((it != NULL && it->have_item) ||
-	    (it == NULL && !R->items_only && fb_fold_done(R->fold, id, idlen)) ||
-	    (R->items_only && !id_set_add(&R->counted, id_key(id, idlen)))) {
-		fb_warn_limited(&R->dup_items, pos, "item '%s' again: counted "
-		    "once", id);
-		return FB_DROP;
-	}
+	    (it == NULL && !R->items_only && fb_fold_done(R->fold, id, idlen)))
+		return counted_once(R, pos, id);
 	ctx.previous = ts >= R->prev_since && ts < R->since;
 	if (!ctx.previous && (ts < R->since || ts >= R->until)) {
 		/* outside: its events, before or after it, are not wanted */
@@ -795,6 +800,9 @@ on_item(struct report_run *R, struct fb_rec *rec, const struct fb_pos *pos)
 			fb_diex("out of memory");
 		return FB_DROP;
 	}
+	/* an outside item is not held either way, so it is not remembered */
+	if (R->items_only && !id_set_add(&R->counted, id_key(id, idlen)))
+		return counted_once(R, pos, id);
 	ctx.ngroups = 0;
 	ctx.fx = &fx;
 	ctx.rec = rec;
