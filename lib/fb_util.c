@@ -18,11 +18,41 @@ fb_error_set(struct fb_error *err, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * The table-free form of the Unicode "well-formed UTF-8" table (Unicode
+ * 15, table 3-7): the length of the sequence a lead byte 'c' starts, 0
+ * when none, and the range of its second byte, which is what rules out
+ * overlong forms, surrogates and code points past U+10FFFF.
+ */
+static inline size_t
+utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			*lo = 0xa0;
+		else if (c == 0xed)
+			*hi = 0x9f;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			*lo = 0x90;
+		else if (c == 0xf4)
+			*hi = 0x8f;
+		return 4;
+	}
+	return 0;
+}
+
 size_t
 fb_utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c = s[i], lo = 0x80, hi = 0xbf;
+	unsigned char c = s[i], lo, hi;
 	size_t n, k;
 	uint32_t v;
 
@@ -30,28 +60,10 @@ fb_utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
 		*cp = c;
 		return 1;
 	}
-	/* the ranges of fb_utf8_check(): no overlong form, no surrogate */
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		v = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		v = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
+	if ((n = utf8_lead(c, &lo, &hi)) == 0 || n > len - i ||
+	    s[i + 1] < lo || s[i + 1] > hi)
 		goto bad;
-	if (n > len - i || s[i + 1] < lo || s[i + 1] > hi)
-		goto bad;
+	v = c & (0xff >> (n + 1));
 	for (k = 1; k < n; k++) {
 		if ((s[i + k] & 0xc0) != 0x80)
 			goto bad;
@@ -64,11 +76,6 @@ bad:
 	return 1;
 }
 
-/*
- * The table-free form of the Unicode "well-formed UTF-8" table (Unicode
- * 15, table 3-7): the second byte's range depends on the first, which is
- * what rules out overlong forms, surrogates and code points past U+10FFFF.
- */
 size_t
 fb_utf8_check(const char *str, size_t len)
 {
@@ -76,8 +83,7 @@ fb_utf8_check(const char *str, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
-		unsigned char lo = 0x80, hi = 0xbf;
+		unsigned char c = s[i], lo, hi;
 		size_t n, k;
 
 		/* ASCII runs dominate real input: skip them 8 bytes at a time. */
@@ -94,30 +100,13 @@ fb_utf8_check(const char *str, size_t len)
 				i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else
-			return i;
-		if (n >= len - i)
-			return i;	/* truncated sequence */
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (k = 2; k <= n; k++)
+		if ((n = utf8_lead(c, &lo, &hi)) == 0 || n > len - i ||
+		    s[i + 1] < lo || s[i + 1] > hi)
+			return i;	/* not a lead byte, truncated, or overlong */
+		for (k = 2; k < n; k++)
 			if ((s[i + k] & 0xc0) != 0x80)
 				return i;
-		i += n + 1;
+		i += n;
 	}
 	return len;
 }
