@@ -206,7 +206,8 @@ fb_store_read_range(int fd, uint64_t off, size_t len, struct fb_error *err)
 int
 fb_store_ensure_quarantine(struct fb_store *st, struct fb_error *err)
 {
-	if (mkdirat(st->dirfd, QUARANTINE, 0755) < 0 && errno != EEXIST)
+	if (mkdirat(st->dirfd, QUARANTINE, FB_STORE_DIR_MODE) < 0 &&
+	    errno != EEXIST)
 		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
 		    QUARANTINE, strerror(errno));
 	return 0;
@@ -224,7 +225,7 @@ quarantine_bytes(struct fb_store *st, const char *name, const char *data,
 		return -1;
 	snprintf(path, sizeof(path), QUARANTINE "/%s", name);
 	fd = openat(st->dirfd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0644);
+	    FB_STORE_FILE_MODE);
 	if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, path,
 		    strerror(errno));
@@ -472,11 +473,11 @@ mkdir_p(const char *dir)
 	for (p = path + 1; *p; p++)
 		if (*p == '/') {
 			*p = '\0';
-			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			if (mkdir(path, 0777) < 0 && errno != EEXIST)
 				return -1;
 			*p = '/';
 		}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	return mkdir(path, FB_STORE_DIR_MODE) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 struct fb_store *
@@ -515,7 +516,7 @@ fb_store_open(const char *dir, int flags, const struct fb_store_limits *limits,
 		goto fail;
 	}
 	st->lockfd = openat(st->dirfd, "lock", ((flags & FB_STORE_WRITE) ?
-	    O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0644);
+	    O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, FB_STORE_FILE_MODE);
 	if (st->lockfd < 0 && ((flags & FB_STORE_WRITE) || errno != ENOENT)) {
 		fb_error_set(err, "cannot open '%s/lock': %s", dir,
 		    strerror(errno));
@@ -937,7 +938,7 @@ fb_store_write_sealed(struct fb_store *st, uint32_t seq, const char *buf,
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return fb_error_set(err, "out of memory");
 	g->fd = openat(st->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644);
+	    FB_STORE_FILE_MODE);
 	if (g->fd < 0) {
 		fb_error_set(err, "cannot create '%s': %s", tmp, strerror(errno));
 		free(g);
@@ -1177,7 +1178,8 @@ open_segment(struct fb_store *st, struct fb_error *err)
 	snprintf(sg.name, sizeof(sg.name), OPEN_PREFIX "%08u-%lld" OPEN_SUFFIX,
 	    seq, (long long)sg.created);
 	st->open_fd = openat(st->dirfd, sg.name,
-	    O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	    O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
+	    FB_STORE_FILE_MODE);
 	if (st->open_fd < 0 || fsync(st->dirfd) < 0)
 		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
 		    sg.name, strerror(errno));

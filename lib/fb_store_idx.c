@@ -55,7 +55,8 @@ create_file(int dirfd, const char *name, uint64_t cap, struct fb_error *err)
 	struct fb_idx_hdr hdr;
 	int fd;
 
-	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    FB_STORE_FILE_MODE);
 	if (fd < 0)
 		return fb_error_set(err, "cannot create '%s': %s", name,
 		    strerror(errno));

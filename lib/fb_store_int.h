@@ -92,6 +92,12 @@ struct fb_key fb_store_id_key(const char *id, size_t len);
 #define OPEN_SUFFIX ".ndjson"
 #define QUARANTINE "quarantine"
 #define HDR_TAG "fb-store 1 "
+/*
+ * The store holds customers' words: only its owner reads it unless the
+ * umask is tighter still.  Sharing is a choice made on the directory.
+ */
+#define FB_STORE_DIR_MODE 0700
+#define FB_STORE_FILE_MODE 0600
 #define STORED_LINE_MAX ((size_t)1 << 30)
 
 struct seg {

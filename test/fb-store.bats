@@ -153,6 +153,25 @@ quarantine_copy() {
 	cmp out in
 }
 
+@test "the store is its owner's alone: 0700 and 0600, a tighter umask honoured" {
+	gen_records 50 a > in
+	(umask 022 && fb-store -s "$S" --max-size 1k append in) || false
+	store verify --repair
+	run -0 stat -c '%a %n' "$S"
+	assert_output "700 $S"
+	run -0 sh -c 'cd "$1" && stat -c "%a %n" * | sort -u -k1,1' sh "$S"
+	assert_output --regexp '^600 '
+	refute_output --regexp '^(644|664|666|755) '
+	# a umask of 077 is already the default; 0277 takes away the owner's w
+	(umask 0277 && fb-store -s "$BATS_TEST_TMPDIR/ro" append in) || true
+	run -0 stat -c '%a' "$BATS_TEST_TMPDIR/ro"
+	assert_output 500
+	# parents made on the way get the usual mode, only the store is private
+	(umask 022 && fb-store -s "$BATS_TEST_TMPDIR/p/q/st" append in) || false
+	run -0 stat -c '%a' "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/p/q/st"
+	assert_output $'755\n700'
+}
+
 @test "append reads stdin, with no operand or with '-'" {
 	gen_records 20 a > a
 	gen_records 20 b $((1795313700 + 3600)) > b
