@@ -93,9 +93,18 @@ fb_reject_close(void)
 	int status = 0;
 
 	if (reject_have) {
-		if (fb_out_flush(&reject_out) < 0 || close(reject_out.fd) < 0) {
-			fb_warnx("cannot write '%s': %s", fb_conf.reject,
-			    strerror(reject_out.err ? reject_out.err : errno));
+		/* A write that failed was reported when it failed: once is enough. */
+		int reported = reject_out.err != 0;
+		int flushed = fb_out_flush(&reject_out);
+
+		if (close(reject_out.fd) < 0 && flushed == 0) {
+			reject_out.err = errno;
+			flushed = -1;
+		}
+		if (flushed < 0) {
+			if (!reported)
+				fb_warnx("cannot write '%s': %s", fb_conf.reject,
+				    strerror(reject_out.err));
 			status = FB_EXIT_ERROR;
 		}
 		fb_out_release(&reject_out);

@@ -415,6 +415,19 @@ fb_store_sealed_by_seq(const struct fb_store *st, uint32_t seq)
 /*---- Sealed segment headers ----*/
 
 /* Reads the time range and count from a sealed segment's gzip header. */
+/* The whole of 's' as a count: sscanf's %llu is undefined past its range. */
+static int
+read_count(const char *s, unsigned long long *n)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*n = strtoull(s, &end, 10);
+	return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
 int
 fb_store_read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
     struct fb_error *err)
@@ -423,6 +436,7 @@ fb_store_read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
 	char comment[256], mn[40], mx[40];
 	unsigned long long recs;
 	size_t i = 10, k;
+	int recs_at = 0;
 	ssize_t n;
 	int fd = fd_or_minus1;
 
@@ -436,8 +450,12 @@ fb_store_read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
 		close(fd);
 	if (n < 10 || b[0] != 0x1f || b[1] != 0x8b || b[2] != 8)
 		return fb_error_set(err, "'%s' is not a gzip file", sg->name);
-	if (b[3] & 4)
+	if (b[3] & 4) {
+		if (n < 12)
+			return fb_error_set(err, "'%s' has no fb-store header",
+			    sg->name);
 		i += 2 + (size_t)(b[10] | b[11] << 8);
+	}
 	if (b[3] & 8)
 		while (i < (size_t)n && b[i++] != 0)
 			;
@@ -446,8 +464,9 @@ fb_store_read_header(struct fb_store *st, struct seg *sg, int fd_or_minus1,
 	for (k = 0; i < (size_t)n && b[i] != 0 && k + 1 < sizeof(comment); i++)
 		comment[k++] = (char)b[i];
 	comment[k] = '\0';
-	if (sscanf(comment, HDR_TAG "min=%39s max=%39s records=%llu", mn, mx,
-	    &recs) != 3 ||
+	if (sscanf(comment, HDR_TAG "min=%39s max=%39s records=%n", mn, mx,
+	    &recs_at) != 2 || recs_at == 0 ||
+	    read_count(comment + recs_at, &recs) < 0 ||
 	    fb_time_parse_rfc3339(mn, strlen(mn), &sg->min) < 0 ||
 	    fb_time_parse_rfc3339(mx, strlen(mx), &sg->max) < 0 ||
 	    sg->min > sg->max)
@@ -671,6 +690,8 @@ fb_store_catch_up(struct fb_store *st, int rebuild, struct fb_error *err)
 		    err) < 0)
 			return -1;
 	}
+	/* Indexing may have grown the table: it is mapped anew. */
+	h = st->idx.hdr;
 	/*
 	 * Nothing new since the last sync (the usual case: each batch of a
 	 * writer starts here): no slot or watermark to write, and msync of
@@ -801,7 +822,8 @@ fb_store_recover(struct fb_store *st, struct fb_error *err)
 			return -1;
 		repairs++;
 	}
-	fsync(st->dirfd);
+	/* a repair that does not reach the disk is made again next time */
+	(void)fsync(st->dirfd);
 	if (st->idx_open && fb_idx_stale(&st->idx, st->dirfd)) {
 		fb_idx_close(&st->idx);
 		st->idx_open = 0;
@@ -1208,7 +1230,7 @@ flush_queue(struct fb_store *st, struct fb_error *err)
 	if (st->flags & FB_STORE_DEDUP) {
 		while (cap < st->nq * 2)
 			cap *= 2;
-		ks.slots = malloc(cap * sizeof(*ks.slots));
+		ks.slots = calloc(cap, sizeof(*ks.slots));
 		ks.used = calloc(cap, 1);
 		ks.mask = cap - 1;
 		if (ks.slots == NULL || ks.used == NULL) {
@@ -1244,7 +1266,7 @@ flush_queue(struct fb_store *st, struct fb_error *err)
 		    strerror(errno));
 		/* Take back a partial write so no torn line is left behind. */
 		if (ftruncate(st->open_fd, (off_t)before) == 0)
-			fsync(st->open_fd);
+			(void)fsync(st->open_fd);	/* already failing */
 		goto out;
 	}
 	st->open_size += keptlen;

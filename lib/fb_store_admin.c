@@ -202,7 +202,7 @@ fb_store_stats(struct fb_store *st, struct fb_error *err)
 	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:i}",
 	    "store", st->dir,
 	    "segments", (json_int_t)st->nsegs,
-	    "records", (json_int_t)(sealed + os.records),
+	    "records", (json_int_t)sealed + (json_int_t)os.records,
 	    "sealed_records", (json_int_t)sealed,
 	    "open_records", (json_int_t)os.records,
 	    "bytes_compressed", (json_int_t)bytes,
@@ -357,13 +357,17 @@ fb_store_verify(struct fb_store *st, int repair, struct fb_error *err)
 				problems++;
 			}
 		}
+		/*
+		 * Read-only: opening it for writing would replace a damaged
+		 * index by an empty one, which then claims nothing and looks
+		 * sound, under a shared lock a writer may hold as well.
+		 */
 		if (!st->idx_open &&
 		    faccessat(st->dirfd, FB_IDX_NAME, F_OK, 0) == 0) {
-			int r = fb_idx_open(&st->idx, st->dirfd, err);
-
-			if (r < 0)
-				fb_store_note(st, FB_IDX_NAME, "cannot open: %s", err->msg);
-			else
+			if (fb_idx_open_ro(&st->idx, st->dirfd, err) < 0) {
+				fb_store_note(st, FB_IDX_NAME, "%s", err->msg);
+				problems++;
+			} else
 				st->idx_open = 1;
 		} else if (!st->idx_open && (st->nsegs > 0 || st->nopens > 0)) {
 			fb_store_note(st, FB_IDX_NAME, "missing; --repair rebuilds it");

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "fb_store_int.h"
 
 /* A line of an unsorted open segment: 24 bytes, the text stays on disk. */
@@ -139,6 +141,71 @@ src_next(struct cat *c, struct src *s)
 }
 
 /*
+ * Inflates all of sealed segment 'fd' to check its CRC and length, then
+ * rewinds it; returns 0, or -1 with the damage in 'err'.  gzip checks a
+ * member only at its end, and a flipped bit in the middle mostly yields
+ * lines that still parse but are not what was stored: cat must not print
+ * a record of a segment it has not found whole.
+ */
+static int
+check_sealed(int fd, const char *name, struct fb_error *err)
+{
+	enum { IN_SIZE = 64 * 1024, OUT_SIZE = 256 * 1024 };
+	unsigned char *in, *out;
+	z_stream zs;
+	ssize_t n;
+	int rc = Z_OK;
+
+	memset(&zs, 0, sizeof(zs));
+	if ((in = malloc(IN_SIZE + OUT_SIZE)) == NULL ||
+	    inflateInit2(&zs, 15 + 16) != Z_OK) {
+		free(in);
+		return fb_error_set(err, "out of memory");
+	}
+	out = in + IN_SIZE;
+	for (;;) {
+		if (zs.avail_in == 0) {
+			n = read(fd, in, IN_SIZE);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				fb_error_set(err, "cannot read '%s': %s", name,
+				    strerror(errno));
+				rc = Z_ERRNO;
+				break;
+			}
+			if (n == 0)
+				break;
+			zs.next_in = in;
+			zs.avail_in = (uInt)n;
+		}
+		/* Members may follow one another, as zcat reads them. */
+		if (rc == Z_STREAM_END)
+			inflateReset(&zs);
+		zs.next_out = out;
+		zs.avail_out = OUT_SIZE;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+			fb_error_set(err, "damaged gzip data (%s)",
+			    zs.msg != NULL ? zs.msg : "inflate failed");
+			rc = Z_DATA_ERROR;
+			break;
+		}
+	}
+	inflateEnd(&zs);
+	free(in);
+	if (rc == Z_ERRNO || rc == Z_DATA_ERROR)
+		return -1;
+	if (rc != Z_STREAM_END)
+		return fb_error_set(err, "damaged gzip data (unexpected end "
+		    "of file)");
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return fb_error_set(err, "cannot read '%s': %s", name,
+		    strerror(errno));
+	return 0;
+}
+
+/*
  * Opens 's' when the merge reaches it: sealed segments are opened only
  * then, so the number of open files follows the segments that overlap in
  * time, not the length of the window.
@@ -155,6 +222,14 @@ src_start(struct cat *c, struct src *s)
 	    O_CLOEXEC)) < 0) {
 		fb_store_note(c->st, s->name, "cannot open: %s%s", strerror(errno),
 		    errno == ENOENT ? " (pruned or repaired meanwhile?)" : "");
+		c->damaged = 1;
+		return 0;
+	}
+	/* Only a sealed segment is opened here; the open one is held already. */
+	if (s->fd < 0 && check_sealed(fd, s->name, &err) < 0) {
+		fb_store_note(c->st, s->name, "%s: none of its records written; "
+		    "run 'fb-store verify --repair'", err.msg);
+		close(fd);
 		c->damaged = 1;
 		return 0;
 	}

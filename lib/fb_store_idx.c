@@ -53,7 +53,8 @@ static int
 create_file(int dirfd, const char *name, uint64_t cap, struct fb_error *err)
 {
 	struct fb_idx_hdr hdr;
-	int fd;
+	off_t size = (off_t)(sizeof(hdr) + cap * sizeof(struct fb_idx_slot));
+	int fd, rc;
 
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    FB_STORE_FILE_MODE);
@@ -64,10 +65,21 @@ create_file(int dirfd, const char *name, uint64_t cap, struct fb_error *err)
 	memcpy(hdr.magic, IDX_MAGIC, 8);
 	hdr.cap = cap;
 	hdr.next_seq = 1;
-	if (ftruncate(fd, (off_t)(sizeof(hdr) + cap * sizeof(struct fb_idx_slot))) < 0 ||
-	    pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
-		fb_error_set(err, "cannot write '%s': %s", name, strerror(errno));
+	/*
+	 * The table is written through a mapping, where a full disk is not
+	 * an error but SIGBUS: take the blocks now, while ENOSPC can still
+	 * be reported.
+	 */
+	if (ftruncate(fd, size) < 0)
+		rc = errno;
+	else
+		rc = posix_fallocate(fd, 0, size);
+	if (rc == 0 && pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		rc = errno;
+	if (rc != 0) {
+		fb_error_set(err, "cannot write '%s': %s", name, strerror(rc));
 		close(fd);
+		unlinkat(dirfd, name, 0);
 		return -1;
 	}
 	return fd;
