@@ -630,7 +630,13 @@ explain(struct tagger *t, const struct fb_pos *pos, const struct verdict *v)
 	explain_cps(&b, &a->text, 0, a->text.n > 300 ? 300 : a->text.n);
 	if (a->text.n > 300)
 		fb_buf_adds(&b, "...");
-	fb_buf_printf(&b, "\n  lang: %s\n", *v->lang ? v->lang : "(none)");
+	/* a record's own lang is kept, and it is data like the text */
+	fb_buf_adds(&b, "\n  lang: ");
+	if (*v->lang)
+		fb_buf_add_clean(&b, v->lang, strlen(v->lang), 64);
+	else
+		fb_buf_adds(&b, "(none)");
+	fb_buf_addc(&b, '\n');
 	fb_buf_adds(&b, "  phrases:\n");
 	for (i = 0; i < a->nhits; i++) {
 		const struct fb_hit *h = &a->hits[i];
@@ -857,8 +863,7 @@ main(int argc, char *argv[])
 			fb_diex("cannot find the model '%s' ($FB_CONFIG_DIR, "
 			    "/etc/fb, ~/.config/fb, $FB_DATADIR, share/fb); "
 			    "`make model` builds it", default_models[i]);
-		if ((t.owned_paths[i] = strdup(path)) == NULL)
-			fb_diex("out of memory");
+		t.owned_paths[i] = fb_xstrdup(path);
 		load_model(&t, t.owned_paths[i]);
 	}
 	fb_analysis_init(&t.an);

@@ -37,23 +37,51 @@ fb_cli_init(const char *name)
 	fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
 #endif
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Past a file-size limit (ulimit -f in a cron job) a write fails with
+	 * EFBIG, which is reported and lets the store take back a partial
+	 * batch; SIGXFSZ would kill the tool mid-write and say nothing.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if (fb_tz_set(tz && *tz ? tz : "Asia/Shanghai", &err) < 0) {
 		fb_warning("%s from $TZ; using UTC", err.msg);
 		fb_tz_set("UTC", NULL);
 	}
 }
 
+/*
+ * Diagnostics quote record data ("cannot read time '%s'") and reach a
+ * terminal or a cron mail: the message goes out as fb_buf_add_clean()
+ * shows text, so an escape sequence, a bidi override or a line break in
+ * the data can neither act on the terminal nor split the line.
+ */
 static void
 vwarn(const char *prefix, const char *fmt, va_list ap, int with_errno)
 {
 	int saved = errno;
+	struct fb_buf msg = { 0 }, shown = { 0 };
+	va_list aq;
+	int n;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: %s", fb_progname, prefix);
-	vfprintf(stderr, fmt, ap);
+	fb_buf_adds(&msg, prefix);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n > 0 && fb_buf_grow(&msg, (size_t)n) == 0) {
+		vsnprintf(msg.p + msg.len, (size_t)n + 1, fmt, ap);
+		msg.len += (size_t)n;
+	}
 	if (with_errno)
-		fprintf(stderr, ": %s", strerror(saved));
-	fputc('\n', stderr);
+		fb_buf_printf(&msg, ": %s", strerror(saved));
+	fb_buf_add_clean(&shown, msg.p, msg.len, SIZE_MAX);
+	if (shown.err == 0)
+		fprintf(stderr, "%s: %s\n", fb_progname,
+		    shown.p != NULL ? shown.p : "");
+	else
+		fprintf(stderr, "%s: out of memory\n", fb_progname);
+	fb_buf_release(&msg);
+	fb_buf_release(&shown);
 }
 
 void

@@ -323,9 +323,11 @@ fb_size_parse(const char *s, uint64_t *bytes, struct fb_error *err)
 	unsigned long long n;
 	uint64_t mult = 1;
 
+	if (!isdigit((unsigned char)*s))
+		goto bad;
 	errno = 0;
-	n = isdigit((unsigned char)*s) ? strtoull(s, &end, 10) : 0;
-	if (!isdigit((unsigned char)*s) || errno != 0)
+	n = strtoull(s, &end, 10);
+	if (errno != 0)
 		goto bad;
 	switch (*end) {
 	case 'k': case 'K': mult = 1024; end++; break;
@@ -344,6 +346,10 @@ bad:
 	    "16M or 1G)", s);
 }
 
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z */
+#define TIME_FIRST (-62135596800000LL)
+#define TIME_LAST 253402300799999LL
+
 int
 fb_time_parse(const char *s, fb_time_t *t, struct fb_error *err)
 {
@@ -356,18 +362,30 @@ fb_time_parse(const char *s, fb_time_t *t, struct fb_error *err)
 		*t = fb_time_now();
 		return 0;
 	}
+	/*
+	 * Only the instants RFC 3339 can write, years 0001 to 9999: a tool
+	 * adds and subtracts windows to what it is given ("--since
+	 * -99999999999d"), which past them would overflow.
+	 */
 	if ((s[0] == '-' || s[0] == '+') && parse_amount(s + 1, &ms) == 0) {
+		if (ms > TIME_LAST - TIME_FIRST)
+			goto bad;
 		*t = fb_time_now() + (s[0] == '-' ? -ms : ms);
-		return 0;
+		return *t < TIME_FIRST || *t > TIME_LAST ? fb_error_set(err,
+		    "invalid time '%s'", s) : 0;
 	}
 	if (s[0] == '@' || (len > 0 && strspn(s, "0123456789.") == len)) {
 		const char *p = s[0] == '@' ? s + 1 : s;
 		char *end;
 		double secs;
 
+		if (!isdigit((unsigned char)*p))
+			goto bad;
 		errno = 0;
-		secs = isdigit((unsigned char)*p) ? strtod(p, &end) : -1;
-		if (secs >= 0 && errno == 0 && *end == '\0' && secs < 9.2e15) {
+		secs = strtod(p, &end);
+		if (secs >= 0 && errno == 0 && *end == '\0' &&
+		    /* NOLINTNEXTLINE(bugprone-integer-division): whole seconds */
+		    secs < (double)(TIME_LAST / 1000 + 1)) {
 			*t = (fb_time_t)(secs * 1000.0 + 0.5);
 			return 0;
 		}
@@ -841,7 +859,7 @@ loose_named_date(struct loose *l)
 
 		if (loose_num(l, 1, 2, &l->c.day) < 0)
 			return -1;
-		if ((dash = l->s[l->i] == '-'))
+		if ((dash = (l->s[l->i] == '-')))
 			l->i++;
 		else if (loose_ws(l) == 0)
 			return -1;

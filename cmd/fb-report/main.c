@@ -347,12 +347,12 @@ offer_example(struct report_run *R, struct group *g, struct example *e)
 {
 	size_t i;
 
-	if (g->nex == R->keep &&
-	    (R->keep == 0 || !example_before(e, &g->ex[g->nex - 1]))) {
+	if (R->keep == 0 || (g->nex == R->keep &&
+	    !example_before(e, &g->ex[g->nex - 1]))) {
 		example_free(e);
 		return;
 	}
-	if (g->ex == NULL && R->keep > 0)
+	if (g->ex == NULL)
 		g->ex = fb_xcalloc(R->keep, sizeof(*g->ex));
 	if (g->nex == R->keep)
 		example_free(&g->ex[--g->nex]);
@@ -413,7 +413,8 @@ period_bounds(struct report_run *R, const char *label, fb_time_t *start,
 {
 	int y = 0, m = 0, d = 1;
 
-	sscanf(label, "%d-%d-%d", &y, &m, &d);
+	/* a label this run made itself; fields it lacks keep their defaults */
+	(void)sscanf(label, "%d-%d-%d", &y, &m, &d);
 	fb_zone_instant(R->zone, y, m, d, 0, 0, 0, start);
 	if (R->period[0] == 'm')
 		fb_zone_instant(R->zone, y, m + 1, 1, 0, 0, 0, next);
@@ -584,7 +585,7 @@ count_item(struct report_run *R, struct group *g, int tag, void *arg)
 	e.score = 0;
 	fb_rec_get_num(c->rec, "urgency", &e.urgency);
 	fb_rec_get_num(c->rec, "sentiment.score", &e.score);
-	if (g->nex == R->keep) {
+	if (g->nex > 0 && g->nex == R->keep) {
 		/* most items are not among the best: no copies for them */
 		struct example probe = { (char *)c->id, NULL, NULL, e.urgency,
 		    e.score };
@@ -1515,30 +1516,44 @@ dim_table_json(struct report_run *R, int t)
 	return o;
 }
 
-/* Every period label from the first to the last counted, in order. */
+/*
+ * Every period label from the first to the last counted, in order.  A
+ * long window by the day is still a few thousand rows; one stray ts
+ * centuries away (0001-01-01) would make millions, each row a few KB of
+ * measures: the series keeps the last SERIES_MAX periods, which hold the
+ * window's end, where the other items are.
+ */
+#define SERIES_MAX 5000
 static char **
 period_labels(struct report_run *R, size_t *n)
 {
 	fb_time_t from = R->since != FB_TIME_MIN ? R->since : R->first;
 	fb_time_t to = R->until != FB_TIME_MAX ? R->until - 1 : R->last;
 	fb_time_t start, next;
-	char **v = NULL, buf[32];
-	size_t k = 0, cap = 0;
+	char **v = NULL, *swap, buf[32];
+	size_t k = 0, cap = 0, i;
 
 	*n = 0;
 	if (from == FB_TIME_MAX || to == FB_TIME_MIN || from > to)
 		return NULL;
-	period_label(R, from, buf, sizeof(buf));
+	/* from the last period back to the first, then turned round */
+	period_label(R, to, buf, sizeof(buf));
 	period_bounds(R, buf, &start, &next);
-	/* a long window by the day is still a few thousand rows */
-	while (start <= to && k < 100000) {
+	for (;;) {
 		if (k == cap) {
 			cap = cap ? cap * 2 : 16;
 			v = fb_xrealloc(v, cap, sizeof(*v));
 		}
 		v[k++] = fb_xstrdup(buf);
-		period_label(R, next, buf, sizeof(buf));
+		if (start <= from || k == SERIES_MAX)
+			break;
+		period_label(R, start - 1, buf, sizeof(buf));
 		period_bounds(R, buf, &start, &next);
+	}
+	for (i = 0; i < k / 2; i++) {
+		swap = v[i];
+		v[i] = v[k - 1 - i];
+		v[k - 1 - i] = swap;
 	}
 	*n = k;
 	return v;
@@ -1741,7 +1756,9 @@ heatmap_json(struct report_run *R)
 		hr[j].total += v[i]->m.complaints;
 	}
 	sort_run = R;
-	qsort(hr, nr, sizeof(*hr), by_heat);
+	/* qsort's array must not be NULL, even empty (C11 7.22.5) */
+	if (nr > 0)
+		qsort(hr, nr, sizeof(*hr), by_heat);
 	shown = R->top == 0 || nr < R->top ? nr : R->top;
 	rows = json_array();
 	for (i = 0; i < shown; i++) {
