@@ -279,19 +279,29 @@ struct router {
 
 /*---- Small helpers ----*/
 
-static void load_fail(const char *file, unsigned long line,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
+/*
+ * The problem that stopped the loading of a rule file, for load_rules()
+ * to hand its caller: fb-route exits 2 with it, the fuzz target
+ * test/fuzz/fuzz_route_conf.c goes on to the next input.
+ */
+static struct fb_error load_error;
 
-static void
+static int load_fail(const char *file, unsigned long line,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Keeps "FILE:LINE: what" in load_error; returns -1. */
+static int
 load_fail(const char *file, unsigned long line, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[sizeof(load_error.msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fb_diex("%s:%lu: %s", file, line, msg);
+	fb_error_set(&load_error, "%s:%lu: %s", file, line, msg);
+	load_error.line = (long)line;
+	return -1;
 }
 
 static int
@@ -337,8 +347,9 @@ day_number(const char *s)
 /*---- Loading the rule file ----*/
 
 /*
- * Returns the index of the field 'path', adding it.  A path names
- * members, array indexes (tags.0), or a pseudo-field (@hour).
+ * Returns the index of the field 'path', adding it, or (size_t)-1 after
+ * load_fail().  A path names members, array indexes (tags.0), or a
+ * pseudo-field (@hour).
  */
 static size_t
 field_intern(struct router *r, const char *file, unsigned long line,
@@ -353,24 +364,30 @@ field_intern(struct router *r, const char *file, unsigned long line,
 		for (i = 1; pseudo_names[i] != NULL; i++)
 			if (strcmp(path, pseudo_names[i]) == 0)
 				ps = (int)i;
-		if (ps == PS_NONE)
+		if (ps == PS_NONE) {
 			load_fail(file, line, "unknown pseudo-field '%s' "
 			    "(@hour, @weekday, @now.hour, @now.weekday)", path);
+			return (size_t)-1;
+		}
 	} else {
 		for (p = path; ; p++) {
 			if (*p == '.' || *p == '\0') {
-				if (p == path || p[-1] == '.')
+				if (p == path || p[-1] == '.') {
 					load_fail(file, line, "bad field '%s'",
 					    path);
+					return (size_t)-1;
+				}
 				if (*p == '\0')
 					break;
 			}
 		}
 		/* Reading it would make a second run differ from the first. */
 		if (strncmp(path, "route", 5) == 0 &&
-		    (path[5] == '\0' || path[5] == '.'))
+		    (path[5] == '\0' || path[5] == '.')) {
 			load_fail(file, line, "'%s': fb-route never reads its "
 			    "own field 'route'", path);
+			return (size_t)-1;
+		}
 	}
 	for (i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].path, path) == 0)
@@ -415,7 +432,7 @@ join_words(char **w, int n)
 	return s;
 }
 
-static void
+static int
 parse_value(struct router *r, const char *file, unsigned long line,
     struct cond *c, const char *text, struct cval *cv)
 {
@@ -430,64 +447,72 @@ parse_value(struct router *r, const char *file, unsigned long line,
 	cv->isnum = parse_number(text, &cv->num);
 	if (c->op == OP_RE || c->op == OP_NRE) {
 		if (ps == PS_HOUR || ps == PS_NOW_HOUR)
-			load_fail(file, line, "'%s' is a number: compare it "
-			    "with = != < <= > >=", r->fields[c->field].path);
+			return load_fail(file, line, "'%s' is a number: "
+			    "compare it with = != < <= > >=",
+			    r->fields[c->field].path);
 		rc = regcomp(&cv->re, text, REG_EXTENDED | REG_NOSUB);
 		if (rc != 0) {
 			regerror(rc, &cv->re, msg, sizeof(msg));
-			load_fail(file, line, "bad regex '%s': %s", text, msg);
+			return load_fail(file, line, "bad regex '%s': %s", text,
+			    msg);
 		}
 		cv->has_re = 1;
-		return;
+		return 0;
 	}
 	if (IS_ORDER(c->op) && looks_numeric(text) && !cv->isnum)
-		load_fail(file, line, "bad number '%s' for '%s'", text, op);
+		return load_fail(file, line, "bad number '%s' for '%s'", text,
+		    op);
 	if ((ps == PS_HOUR || ps == PS_NOW_HOUR) && !cv->isnum)
-		load_fail(file, line, "bad number '%s' for %s", text,
+		return load_fail(file, line, "bad number '%s' for %s", text,
 		    r->fields[c->field].path);
 	if (ps == PS_WEEKDAY || ps == PS_NOW_WEEKDAY) {
 		cv->day = day_number(text);
 		if (cv->day == 0 && (!cv->glob || IS_ORDER(c->op)))
-			load_fail(file, line, "unknown weekday '%s' (mon tue "
-			    "wed thu fri sat sun)", text);
+			return load_fail(file, line, "unknown weekday '%s' "
+			    "(mon tue wed thu fri sat sun)", text);
 	}
+	return 0;
 }
 
 /* FIELD OP VALUE..., FIELD exists, FIELD missing. */
-static void
+static int
 parse_cond(struct router *r, const char *file, unsigned long line,
     char **w, int n, struct cond *c)
 {
 	int i, nvals;
 
 	if (n == 0)
-		load_fail(file, line, "missing condition");
+		return load_fail(file, line, "missing condition");
 	if (n == 1)
-		load_fail(file, line, "missing operator after '%s'", w[0]);
-	c->field = field_intern(r, file, line, w[0]);
+		return load_fail(file, line, "missing operator after '%s'",
+		    w[0]);
+	if ((c->field = field_intern(r, file, line, w[0])) == (size_t)-1)
+		return -1;
 	for (i = 0; op_names[i] != NULL; i++)
 		if (strcmp(w[1], op_names[i]) == 0)
 			break;
 	if (op_names[i] == NULL)
-		load_fail(file, line, "unknown operator '%s'", w[1]);
+		return load_fail(file, line, "unknown operator '%s'", w[1]);
 	c->op = (enum op)i;
 	nvals = n - 2;
 	if ((c->op == OP_EXISTS || c->op == OP_MISSING) && nvals > 0)
-		load_fail(file, line, "extra value '%s' after '%s'", w[2],
-		    w[1]);
+		return load_fail(file, line, "extra value '%s' after '%s'",
+		    w[2], w[1]);
 	if (c->op != OP_EXISTS && c->op != OP_MISSING && nvals == 0)
-		load_fail(file, line, "missing value after '%s'", w[1]);
+		return load_fail(file, line, "missing value after '%s'", w[1]);
 	if (IS_ORDER(c->op) && nvals > 1)
-		load_fail(file, line, "extra value '%s': '%s' takes one value",
-		    w[3], w[1]);
+		return load_fail(file, line, "extra value '%s': '%s' takes "
+		    "one value", w[3], w[1]);
 	c->text = join_words(w, n);
 	c->vals = fb_xcalloc((size_t)nvals, sizeof(*c->vals));
 	c->nvals = (size_t)nvals;
 	for (i = 0; i < nvals; i++)
-		parse_value(r, file, line, c, w[i + 2], &c->vals[i]);
+		if (parse_value(r, file, line, c, w[i + 2], &c->vals[i]) < 0)
+			return -1;
+	return 0;
 }
 
-static void
+static int
 parse_cline(struct router *r, const char *file, unsigned long line,
     struct rule *rule, int unless, char **w, int n)
 {
@@ -509,14 +534,16 @@ parse_cline(struct router *r, const char *file, unsigned long line,
 	cl->nconds = 0;
 	for (i = 0; i <= n; i++)
 		if (i == n || strcmp(w[i], "or") == 0) {
-			parse_cond(r, file, line, w + start, i - start,
-			    &cl->conds[cl->nconds++]);
+			if (parse_cond(r, file, line, w + start, i - start,
+			    &cl->conds[cl->nconds++]) < 0)
+				return -1;
 			start = i + 1;
 		}
+	return 0;
 }
 
 /* "general/{category|other}": literals and placeholders. */
-static void
+static int
 parse_tmpl(struct router *r, const char *file, unsigned long line,
     const char *s, struct tmpl *t)
 {
@@ -534,8 +561,8 @@ parse_tmpl(struct router *r, const char *file, unsigned long line,
 		char *path;
 
 		if (*p == '}')
-			load_fail(file, line, "bad placeholder in '%s': '}' "
-			    "without '{'", s);
+			return load_fail(file, line, "bad placeholder in '%s': "
+			    "'}' without '{'", s);
 		if (*p != '{') {
 			end = p + strcspn(p, "{}");
 			tp->text = fb_xstrndup(p, (size_t)(end - p));
@@ -545,19 +572,21 @@ parse_tmpl(struct router *r, const char *file, unsigned long line,
 			continue;
 		}
 		if ((close = strchr(p, '}')) == NULL)
-			load_fail(file, line, "unterminated placeholder in "
-			    "'%s': '{' without '}'", s);
+			return load_fail(file, line, "unterminated placeholder "
+			    "in '%s': '{' without '}'", s);
 		if (memchr(p + 1, '{', (size_t)(close - p - 1)) != NULL)
-			load_fail(file, line, "bad placeholder in '%s': '{' "
-			    "inside '{...}'", s);
+			return load_fail(file, line, "bad placeholder in '%s': "
+			    "'{' inside '{...}'", s);
 		bar = memchr(p + 1, '|', (size_t)(close - p - 1));
 		end = bar ? bar : close;
 		if (end == p + 1)
-			load_fail(file, line, "bad placeholder in '%s': no "
-			    "field", s);
+			return load_fail(file, line, "bad placeholder in '%s': "
+			    "no field", s);
 		path = fb_xstrndup(p + 1, (size_t)(end - p - 1));
 		tp->field = (long)field_intern(r, file, line, path);
 		free(path);
+		if (tp->field == -1)
+			return -1;
 		if (bar != NULL) {
 			tp->text = fb_xstrndup(bar + 1, (size_t)(close - bar - 1));
 			tp->len = (size_t)(close - bar - 1);
@@ -565,6 +594,7 @@ parse_tmpl(struct router *r, const char *file, unsigned long line,
 		}
 		p = close + 1;
 	}
+	return 0;
 }
 
 static void
@@ -595,7 +625,7 @@ add_list(struct fb_buf *json, struct fb_buf *text, const char *key,
 	fb_buf_addc(json, ']');
 }
 
-static void
+static int
 parse_action(struct router *r, const char *file, unsigned long line,
     struct rule *rule, enum action act, char **w, int n)
 {
@@ -604,29 +634,27 @@ parse_action(struct router *r, const char *file, unsigned long line,
 	int64_t ms;
 
 	if (rule->seen[act] != 0)
-		load_fail(file, line, "'%s' repeated in rule '%s' (first on "
-		    "line %lu)", name, rule->name, rule->seen[act]);
+		return load_fail(file, line, "'%s' repeated in rule '%s' "
+		    "(first on line %lu)", name, rule->name, rule->seen[act]);
 	rule->seen[act] = line;
 	if (act == ACT_FRONT) {
 		if (n > 0)
-			load_fail(file, line, "extra word '%s' after 'front'",
-			    w[0]);
+			return load_fail(file, line, "extra word '%s' after "
+			    "'front'", w[0]);
 		rule->front = 1;
-		return;
+		return 0;
 	}
 	if (n == 0)
-		load_fail(file, line, "missing value after '%s'", name);
+		return load_fail(file, line, "missing value after '%s'", name);
 	if ((act == ACT_QUEUE || act == ACT_SKILL || act == ACT_NOTIFY) &&
 	    n > 1)
-		load_fail(file, line, "extra word '%s' after '%s %s'", w[1],
-		    name, w[0]);
+		return load_fail(file, line, "extra word '%s' after '%s %s'",
+		    w[1], name, w[0]);
 	switch (act) {
 	case ACT_QUEUE:
-		parse_tmpl(r, file, line, w[0], &rule->queue);
-		break;
+		return parse_tmpl(r, file, line, w[0], &rule->queue);
 	case ACT_SKILL:
-		parse_tmpl(r, file, line, w[0], &rule->skill);
-		break;
+		return parse_tmpl(r, file, line, w[0], &rule->skill);
 	case ACT_ESCALATE:
 		add_list(&rule->escalate_json, &rule->escalate_text,
 		    "escalate", w, n);
@@ -637,15 +665,16 @@ parse_action(struct router *r, const char *file, unsigned long line,
 		break;
 	case ACT_NOTIFY:
 		if (fb_duration_parse(w[0], &ms, &err) < 0)
-			load_fail(file, line, "%s", err.msg);
+			return load_fail(file, line, "%s", err.msg);
 		if (ms <= 0)
-			load_fail(file, line, "notify '%s': the duration must "
-			    "be more than 0", w[0]);
+			return load_fail(file, line, "notify '%s': the duration "
+			    "must be more than 0", w[0]);
 		fb_duration_format(ms, rule->notify, sizeof(rule->notify));
 		break;
 	default:
 		break;
 	}
+	return 0;
 }
 
 static int
@@ -670,12 +699,12 @@ add_opt_buf(struct fb_buf *b, const struct fb_buf *from)
 		fb_buf_add(b, from->p, from->len);
 }
 
-/* Checks a finished rule and builds the text it writes. */
-static void
+/* Checks a finished rule and builds the text it writes; 0 or -1. */
+static int
 finish_rule(const char *file, struct rule *rule)
 {
 	if (rule->seen[ACT_QUEUE] == 0)
-		load_fail(file, rule->line, "rule '%s' has no queue",
+		return load_fail(file, rule->line, "rule '%s' has no queue",
 		    rule->name);
 	add_opt_buf(&rule->tail, &rule->escalate_json);
 	add_opt_buf(&rule->what, &rule->escalate_json);
@@ -708,6 +737,7 @@ finish_rule(const char *file, struct rule *rule)
 	fb_buf_add(&rule->prose, "", 0);
 	if (rule->tail.err || rule->what.err || rule->prose.err)
 		fb_diex("out of memory");
+	return 0;
 }
 
 static struct rule *
@@ -717,18 +747,26 @@ new_rule(struct ruleset *rs, const char *file, unsigned long line,
 	struct rule *rule;
 	size_t i;
 
-	if (n < 2)
+	if (n < 2) {
 		load_fail(file, line, "missing rule name after 'rule'");
-	if (n > 2)
+		return NULL;
+	}
+	if (n > 2) {
 		load_fail(file, line, "extra word '%s' after 'rule %s'", w[2],
 		    w[1]);
-	if (!valid_rule_name(w[1]))
+		return NULL;
+	}
+	if (!valid_rule_name(w[1])) {
 		load_fail(file, line, "bad rule name '%s' (letters, digits, "
 		    "- _ . /)", w[1]);
+		return NULL;
+	}
 	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->rules[i].name, w[1]) == 0)
+		if (strcmp(rs->rules[i].name, w[1]) == 0) {
 			load_fail(file, line, "duplicate rule name '%s' (first "
 			    "on line %lu)", w[1], rs->rules[i].line);
+			return NULL;
+		}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 16;
 		rs->rules = fb_xrealloc(rs->rules, rs->cap, sizeof(*rs->rules));
@@ -740,10 +778,14 @@ new_rule(struct ruleset *rs, const char *file, unsigned long line,
 	return rule;
 }
 
-static void
-load_rules(struct router *r, struct ruleset *rs, const char *path)
+/*
+ * Reads the rule file 'path' into 'rs'.  Returns 0, or -1 with 'err'
+ * saying "FILE:LINE: what"; the caller releases 'rs' either way.
+ */
+static int
+load_rules(struct router *r, struct ruleset *rs, const char *path,
+    struct fb_error *err)
 {
-	struct fb_error err;
 	struct fb_reader *rd;
 	struct fb_line ln;
 	struct rule *cur = NULL;
@@ -754,50 +796,63 @@ load_rules(struct router *r, struct ruleset *rs, const char *path)
 
 	rs->path = path;
 	rs->name = slash ? slash + 1 : path;
-	if ((rd = fb_reader_open(path, RULE_LINE_MAX, &err)) == NULL)
-		fb_diex("%s", err.msg);
-	while ((got = fb_reader_next(rd, &ln, &err)) == 1) {
+	if ((rd = fb_reader_open(path, RULE_LINE_MAX, err)) == NULL)
+		return -1;
+	while ((got = fb_reader_next(rd, &ln, err)) == 1) {
 		unsigned long no = ln.pos.line;
 
 		last = no;
-		if (ln.status == FB_LINE_TOO_LONG)
+		if (ln.status == FB_LINE_TOO_LONG) {
 			load_fail(path, no, "line longer than %d bytes",
 			    RULE_LINE_MAX);
+			goto fail;
+		}
 		memcpy(buf, ln.data, ln.len);
 		buf[ln.len] = '\0';
-		if ((n = fb_words_split(buf, w, RULE_WORDS_MAX, &err)) < 0)
-			load_fail(path, no, "%s", err.msg);
+		if ((n = fb_words_split(buf, w, RULE_WORDS_MAX, err)) < 0) {
+			load_fail(path, no, "%s", err->msg);
+			goto fail;
+		}
 		if (n == 0)
 			continue;
 		if (strcmp(w[0], "rule") == 0) {
-			if (cur != NULL)
-				finish_rule(path, cur);
-			cur = new_rule(rs, path, no, w, n);
+			if (cur != NULL && finish_rule(path, cur) < 0)
+				goto fail;
+			if ((cur = new_rule(rs, path, no, w, n)) == NULL)
+				goto fail;
 			continue;
 		}
 		for (act = 0; action_names[act] != NULL; act++)
 			if (strcmp(w[0], action_names[act]) == 0)
 				break;
 		if (action_names[act] == NULL && strcmp(w[0], "if") != 0 &&
-		    strcmp(w[0], "unless") != 0)
+		    strcmp(w[0], "unless") != 0) {
 			load_fail(path, no, "unknown keyword '%s'", w[0]);
-		if (cur == NULL)
+			goto fail;
+		}
+		if (cur == NULL) {
 			load_fail(path, no, "'%s' outside a rule (start one "
 			    "with 'rule NAME')", w[0]);
-		if (action_names[act] != NULL)
-			parse_action(r, path, no, cur, (enum action)act,
-			    w + 1, n - 1);
-		else
-			parse_cline(r, path, no, cur, w[0][0] == 'u', w + 1,
-			    n - 1);
+			goto fail;
+		}
+		if ((action_names[act] != NULL ? parse_action(r, path, no, cur,
+		    (enum action)act, w + 1, n - 1) : parse_cline(r, path, no,
+		    cur, w[0][0] == 'u', w + 1, n - 1)) < 0)
+			goto fail;
 	}
-	if (got < 0)
-		fb_diex("%s", err.msg);
 	fb_reader_close(rd);
-	if (cur != NULL)
-		finish_rule(path, cur);
-	if (rs->n == 0)
-		load_fail(path, last ? last : 1, "no rules");
+	if (got < 0)
+		return -1;
+	if ((cur != NULL && finish_rule(path, cur) < 0) ||
+	    (rs->n == 0 && load_fail(path, last ? last : 1, "no rules") < 0)) {
+		*err = load_error;
+		return -1;
+	}
+	return 0;
+fail:
+	fb_reader_close(rd);
+	*err = load_error;
+	return -1;
 }
 
 static void
@@ -2200,9 +2255,10 @@ main(int argc, char *argv[])
 			    "name one with -r");
 		rules = path;
 	}
-	load_rules(&r, &r.live, rules);
-	if (shadow != NULL)
-		load_rules(&r, &r.shadow, shadow);
+	if (load_rules(&r, &r.live, rules, &err) < 0)
+		fb_diex("%s", err.msg);
+	if (shadow != NULL && load_rules(&r, &r.shadow, shadow, &err) < 0)
+		fb_diex("%s", err.msg);
 	if (customers != NULL &&
 	    (r.customers = fb_customers_load(customers, &err)) == NULL)
 		fb_diex("%s", err.msg);

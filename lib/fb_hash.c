@@ -41,7 +41,8 @@ fb_hash128(const void *data, size_t len, uint32_t seed, uint64_t out[2])
 		k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
 		h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
 	}
-	tail = p + nblocks * 16;
+	/* No arithmetic on NULL: the empty lexicon hashes (NULL, 0). */
+	tail = nblocks > 0 ? p + nblocks * 16 : p;
 	k1 = k2 = 0;
 	switch (len & 15) {
 	case 15: k2 ^= (uint64_t)tail[14] << 48; /* FALLTHROUGH */

@@ -42,7 +42,7 @@ fb_to_utf8(const char *charset, const char *in, size_t len, char **out,
     size_t *outlen, struct fb_error *err)
 {
 	iconv_t cd;
-	size_t cap = len * 2 + 16, left_in = len, left_out;
+	size_t cap = len * 2 + 16, left_in = len, left_out, bad;
 	char *buf, *src = (char *)(uintptr_t)in, *dst;
 
 	if ((cd = converter(charset, err)) == (iconv_t)-1)
@@ -74,6 +74,18 @@ fb_to_utf8(const char *charset, const char *in, size_t len, char **out,
 		return -1;
 	}
 	*dst = '\0';
+	/*
+	 * glibc's UTF-8 decoder lets through what fb_utf8_check() refuses,
+	 * such as F6 BC 90 91 (a code point past U+10FFFF): so that nothing
+	 * invalid reaches a record, the result is checked.  From UTF-8 the
+	 * offset is the input's too.
+	 */
+	if ((bad = fb_utf8_check(buf, (size_t)(dst - buf))) !=
+	    (size_t)(dst - buf)) {
+		fb_error_set(err, "invalid %s at byte %zu", charset, bad + 1);
+		free(buf);
+		return -1;
+	}
 	*out = buf;
 	*outlen = (size_t)(dst - buf);
 	return 0;

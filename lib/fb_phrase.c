@@ -848,7 +848,8 @@ fb_analyze(const struct fb_phrases *ps, const char *text, size_t len,
 	a->nhits = 0;
 	a->focus = 0;
 	memset(a->lex, 0, sizeof(a->lex));
-	if (a->nscore < ps->nsections) {
+	/* Never NULL, for the memset below: a rule set may have no section. */
+	if (a->score == NULL || a->nscore < ps->nsections) {
 		double *p = realloc(a->score, (ps->nsections + 1) *
 		    sizeof(*p));
 

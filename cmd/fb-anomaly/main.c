@@ -141,19 +141,24 @@ known_detector(const char *name)
 	return 0;
 }
 
-/* Reads "[section]" and "key value ..." lines; exit 2 with FILE:LINE. */
-static void
-load_policy(struct an_conf *c, const char *path)
+/*
+ * Reads "[section]" and "key value ..." lines into 'c'.  Returns 0, or -1
+ * with 'err' saying "FILE:LINE: what" (fb-anomaly exits 2 with it); the
+ * caller releases 'c' either way.
+ */
+static int
+load_policy(struct an_conf *c, const char *path, struct fb_error *err)
 {
 	char section[64] = "", where[4200], *line = NULL, *words[64];
-	struct fb_error err;
+	struct fb_error werr;
 	size_t cap = 0, len;
 	long lineno = 0;
 	int n;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL)
-		fb_diex("cannot open '%s': %s", path, strerror(errno));
+		return fb_error_set(err, "cannot open '%s': %s", path,
+		    strerror(errno));
 	while (getline(&line, &cap, f) != -1) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%ld", path, lineno);
@@ -161,34 +166,54 @@ load_policy(struct an_conf *c, const char *path)
 		while (len > 0 && (line[len - 1] == '\n' ||
 		    line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if ((n = fb_words_split(line, words, 64, &err)) < 0)
-			fb_diex("%s: %s", where, err.msg);
+		if ((n = fb_words_split(line, words, 64, &werr)) < 0) {
+			fb_error_set(err, "%s: %s", where, werr.msg);
+			goto fail;
+		}
 		if (n == 0)
 			continue;
 		if (words[0][0] == '[') {
 			len = strlen(words[0]);
 			if (n != 1 || len < 3 || words[0][len - 1] != ']' ||
-			    len - 2 >= sizeof(section))
-				fb_diex("%s: a section is '[name]'", where);
+			    len - 2 >= sizeof(section)) {
+				fb_error_set(err, "%s: a section is '[name]'",
+				    where);
+				goto fail;
+			}
 			memcpy(section, words[0] + 1, len - 2);
 			section[len - 2] = '\0';
-			if (!known_detector(section))
-				fb_diex("%s: unknown detector '%s' (sku, "
-				    "volume, burst, trend, repeat)", where,
+			if (!known_detector(section)) {
+				fb_error_set(err, "%s: unknown detector '%s' "
+				    "(sku, volume, burst, trend, repeat)", where,
 				    section);
+				goto fail;
+			}
 			continue;
 		}
-		if (section[0] == '\0')
-			fb_diex("%s: '%s' before any [section]", where,
+		if (section[0] == '\0') {
+			fb_error_set(err, "%s: '%s' before any [section]", where,
 			    words[0]);
-		if (n < 2)
-			fb_diex("%s: '%s' needs a value", where, words[0]);
+			goto fail;
+		}
+		if (n < 2) {
+			fb_error_set(err, "%s: '%s' needs a value", where,
+			    words[0]);
+			goto fail;
+		}
 		add_setting(c, section, words[0], words + 1, n - 1, where);
 	}
-	if (ferror(f))
-		fb_diex("cannot read '%s': %s", path, strerror(errno));
+	if (ferror(f)) {
+		fb_error_set(err, "cannot read '%s': %s", path,
+		    strerror(errno));
+		goto fail;
+	}
 	free(line);
 	fclose(f);
+	return 0;
+fail:
+	free(line);
+	fclose(f);
+	return -1;
 }
 
 /* --set DETECTOR.KEY=VALUE[,VALUE...] */
@@ -302,6 +327,7 @@ alert_id(const struct an_alert *a)
 int
 an_emit(struct an_run *run, const struct an_alert *a)
 {
+	const char *sum = a->summary != NULL ? a->summary : "";
 	json_t *o, *ev;
 	char *id;
 	size_t i;
@@ -310,13 +336,18 @@ an_emit(struct an_run *run, const struct an_alert *a)
 	ev = json_array();
 	for (i = 0; i < a->nevidence && i < 10; i++)
 		json_array_append_new(ev, json_string(a->evidence[i]));
+	/*
+	 * The detectors' fixed summary buffers cut a long customer id or
+	 * SKU wherever snprintf stops, maybe inside a character, which
+	 * jansson refuses: keep the whole characters.
+	 */
 	o = json_pack("{s:s, s:s, s:s, s:O, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:s, s:o, s:s}", "type", "alert", "id", id, "detector",
+	    "s:s, s:o, s:s%}", "type", "alert", "id", id, "detector",
 	    a->detector, "key", a->key, "since", time_json(a->since),
 	    "until", time_json(a->until), "observed", number(a->observed),
 	    "expected", number(a->expected), "spread", number(a->spread),
 	    "score", number(a->score), "severity", a->severity, "evidence",
-	    ev, "summary", a->summary != NULL ? a->summary : "");
+	    ev, "summary", sum, fb_utf8_check(sum, strlen(sum)));
 	free(id);
 	if (o == NULL)
 		fb_diex("out of memory");
@@ -456,7 +487,8 @@ main(int argc, char *argv[])
 			    "$FB_DATADIR, share/fb)");
 		policy = path;
 	}
-	load_policy(&conf, policy);
+	if (load_policy(&conf, policy, &err) < 0)
+		fb_diex("%s", err.msg);
 	for (i = 0; i < nsets; i++)
 		add_override(&conf, sets[i]);
 	choose(&run, list != NULL ? list : "sku,volume,burst,trend,repeat");
