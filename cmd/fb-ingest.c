@@ -19,6 +19,7 @@ enum {
 	OPT_REDACT,
 	OPT_MAX_PER_DAY,
 	OPT_STORE,
+	OPT_PSEUDONYMIZE,
 };
 
 static const struct fb_opt opts[] = {
@@ -33,6 +34,8 @@ static const struct fb_opt opts[] = {
 	{ OPT_MAX_PER_DAY, "max-per-customer-day", "N",
 	    "flag items past N per customer and day as rate_limited" },
 	{ OPT_STORE, "store", "DIR", "drop items already in the store DIR" },
+	{ OPT_PSEUDONYMIZE, "pseudonymize", "KEYFILE",
+	    "replace customer ids (and e-mail, phone, name) by keyed hashes" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_OUTPUT,
@@ -43,7 +46,8 @@ static const struct fb_opt opts[] = {
 static const char *const usage[] = {
 	"fb-ingest [-qu] [--pretty] [--redact] [--strict] [-c channel] "
 	    "[-f format] [-m map] [--encoding enc] [--max-per-customer-day n] "
-	    "[--reject file] [--store dir] [--tz zone] [--now time] [file ...]",
+	    "[--pseudonymize keyfile] [--reject file] [--store dir] "
+	    "[--tz zone] [--now time] [file ...]",
 	NULL
 };
 
@@ -168,6 +172,8 @@ struct conf {
 	long max_per_day;
 	const char *store_dir;
 	struct fb_store *store;
+	const char *key_file;		/* --pseudonymize */
+	struct fb_hmac key;
 	/* the run */
 	struct seen_set {
 		struct seen *slots;
@@ -454,6 +460,94 @@ seen_add(struct conf *c, const char *id)
 	return 1;
 }
 
+/*---- --pseudonymize ----*/
+
+/*
+ * Fields besides customer.id that name a person outright: CSV columns
+ * kept in "extra", the display name of a mail's sender, and members of
+ * JSON input that pass through.  Their values become pseudonyms too.
+ */
+static const char *const identifying_names[] = {
+	"email", "e-mail", "mail", "phone", "mobile", "tel", "telephone",
+	"name", "from_name", "contact", "手机", "手机号", "手机号码", "电话",
+	"联系电话", "联系方式", "邮箱", "电子邮箱", "姓名", "联系人", NULL
+};
+
+static int
+identifying_name(const char *name, size_t len)
+{
+	size_t k;
+
+	for (k = 0; identifying_names[k] != NULL; k++)
+		if (strlen(identifying_names[k]) == len &&
+		    strncasecmp(identifying_names[k], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+identifying_member(const struct fb_member *m)
+{
+	return !m->key_escaped && identifying_name(m->key.p, m->key.len) &&
+	    (m->val.p[0] == '"' || m->val.p[0] == '-' ||
+	    (m->val.p[0] >= '0' && m->val.p[0] <= '9'));
+}
+
+/* Writes ',"key":"h:..."' for a JSON member whose value names a person. */
+static void
+out_pseudonym_member(struct conf *c, const struct fb_member *m)
+{
+	char ps[FB_PSEUDONYM_LEN + 1], *dec = NULL;
+	const char *s = m->val.p;
+	long n = (long)m->val.len;
+
+	if (m->val.p[0] == '"') {
+		if ((dec = malloc(m->val.len)) == NULL)
+			fb_diex("out of memory");
+		n = fb_json_string(m->val, dec, m->val.len, &s);
+	}
+	fb_buf_add(&c->out, ",\"", 2);
+	fb_buf_add(&c->out, m->key.p, m->key.len);
+	fb_buf_add(&c->out, "\":", 2);
+	if (n > 0) {
+		fb_pseudonym(&c->key, s, (size_t)n, ps);
+		fb_buf_json_str(&c->out, ps, FB_PSEUDONYM_LEN);
+	} else
+		fb_buf_add(&c->out, "\"\"", 2);
+	free(dec);
+}
+
+static void
+pseudonymize_extra(struct conf *c, json_t *extra)
+{
+	char ps[FB_PSEUDONYM_LEN + 1], num[32];
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(extra, key, v) {
+		const char *s = NULL;
+		size_t n = 0;
+
+		if (!identifying_name(key, strlen(key)))
+			continue;
+		if (json_is_string(v)) {
+			s = json_string_value(v);
+			n = json_string_length(v);
+		} else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+			s = num;
+			n = strlen(num);
+		}
+		if (s == NULL || n == 0)
+			continue;
+		fb_pseudonym(&c->key, s, n, ps);
+		/* Replacing the value of the key being visited is allowed. */
+		if (json_object_set_new(extra, key, json_string(ps)) < 0)
+			fb_diex("out of memory");
+	}
+}
+
 /* Counts an item for its customer and local day; returns the count so far. */
 static uint32_t
 day_count(struct conf *c, const char *customer, fb_time_t ts)
@@ -554,6 +648,19 @@ emit(struct conf *c, struct item *it)
 		channel = channel_of(s);
 	if (channel == NULL)
 		channel = it->default_channel ? it->default_channel : "other";
+	/*
+	 * --pseudonymize: the id below hashes the pseudonym, never the raw
+	 * customer id, or the unkeyed id hash would let anyone who knows the
+	 * text and time try customer ids until one fits.
+	 */
+	if (c->key_file != NULL && (s = item_get(it, F_CUST_ID, &n)) != NULL &&
+	    n > 0) {
+		char ps[FB_PSEUDONYM_LEN + 1];
+
+		fb_pseudonym(&c->key, s, n, ps);
+		item_set(it, F_CUST_ID, ps, FB_PSEUDONYM_LEN);
+		it->raw_json[F_CUST_ID] = 0;
+	}
 	/* id: kept when the input is already an fb record */
 	if (it->keep_id != NULL && it->keep_id_len < sizeof(id)) {
 		memcpy(id, it->keep_id, it->keep_id_len);
@@ -709,7 +816,11 @@ emit(struct conf *c, struct item *it)
 		fb_buf_add(&c->out, it->top_flags, it->top_flags_len);
 	}
 	if (it->extra != NULL && json_object_size(it->extra) > 0) {
-		char *x = json_dumps(it->extra, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *x;
+
+		if (c->key_file != NULL)
+			pseudonymize_extra(c, it->extra);
+		x = json_dumps(it->extra, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 		if (x == NULL)
 			fb_diex("out of memory");
@@ -726,6 +837,10 @@ emit(struct conf *c, struct item *it)
 
 			if (it->consumed[k])
 				continue;
+			if (c->key_file != NULL && identifying_member(m)) {
+				out_pseudonym_member(c, m);
+				continue;
+			}
 			fb_buf_add(&c->out, ",", 1);
 			/* A pretty-printed JSON file's line breaks would split the record. */
 			if (memchr(from, '\n', len) != NULL ||
@@ -845,18 +960,17 @@ item_from_object(struct conf *c, struct item *it, struct fb_rec *rec)
 	size_t k, f, best;
 	long n;
 
-	if (rec->nmembers > consumed_cap) {
+	/* memset(NULL, 0, 0) is undefined: a record with no members too */
+	if (consumed == NULL || rec->nmembers > consumed_cap) {
 		consumed_cap = rec->nmembers * 2;
-		if ((consumed = realloc(consumed, consumed_cap)) == NULL)
-			fb_diex("out of memory");
+		consumed = fb_xrealloc(consumed, consumed_cap, 1);
 	}
 	memset(consumed, 0, rec->nmembers);
 	it->rec = rec;
 	it->consumed = consumed;
 	if (rec->nmembers > syn_cap) {
 		syn_cap = rec->nmembers * 2;
-		if ((syn = realloc(syn, syn_cap * sizeof(*syn))) == NULL)
-			fb_diex("out of memory");
+		syn = fb_xrealloc(syn, syn_cap, sizeof(*syn));
 	}
 	for (k = 0; k < rec->nmembers; k++)
 		syn[k] = synonym_of(&rec->members[k]);
@@ -1049,8 +1163,7 @@ read_all(const char *path, size_t *len)
 	do {
 		if (n + 65536 + 1 > cap) {
 			cap = (n + 65536 + 1) * 2;
-			if ((buf = realloc(buf, cap)) == NULL)
-				fb_diex("out of memory");
+			buf = fb_xrealloc(buf, cap, 1);
 		}
 		got = gzread(gz, buf + n, 65536);
 		if (got > 0)
@@ -1186,7 +1299,6 @@ struct csv_state {
 	char **vals;
 	size_t *vlens, nvals, vals_cap;
 	int row_done;
-	int too_many;
 };
 
 static int
@@ -1195,7 +1307,11 @@ col_match(const char *col, const char *name)
 	return strcasecmp(col, name) == 0;
 }
 
-/* Decides which column feeds which field; returns -1 when there is no text column. */
+/*
+ * Decides which column feeds which field.  Returns 0, or -1 after saying
+ * why when a --map column or the text column is missing: the caller
+ * stops with status 2 (not exit(), so the fuzz target can go on).
+ */
 static int
 map_columns(struct csv_state *cs)
 {
@@ -1212,9 +1328,12 @@ map_columns(struct csv_state *cs)
 			for (k = 0; k < cs->ncols && col < 0; k++)
 				if (col_match(cs->cols[k], c->map[f]))
 					col = (int)k;
-			if (col < 0)
-				fb_diex("%s: no column '%s' for %s in the header",
-				    cs->name, c->map[f], fields[f].name);
+			if (col < 0) {
+				fb_warnx("%s: no column '%s' for %s in the "
+				    "header", cs->name, c->map[f],
+				    fields[f].name);
+				return -1;
+			}
 		} else {
 			/* fb's own path first ("text", "customer.id"), then export names. */
 			for (j = 0; col < 0 && (j == 0 || fields[f].names[j - 1]); j++) {
@@ -1232,7 +1351,12 @@ map_columns(struct csv_state *cs)
 				have_text = 1;
 		}
 	}
-	return have_text ? 0 : -1;
+	if (!have_text) {
+		fb_warnx("%s: no text column in the header (use --map "
+		    "text=COLUMN)", cs->name);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -1303,10 +1427,7 @@ csv_row(struct csv_state *cs, const char *raw, size_t rawlen,
 		}
 		cs->ncols = cs->nvals;
 		cs->header_done = 1;
-		if (map_columns(cs) < 0)
-			fb_diex("%s: no text column in the header (use --map "
-			    "text=COLUMN)", cs->name);
-		return 0;
+		return map_columns(cs);
 	}
 	if (cs->nvals != cs->ncols)
 		return fb_rejectf(&pos, raw, rawlen, "row has %zu fields, the "
@@ -1333,6 +1454,29 @@ csv_row(struct csv_state *cs, const char *raw, size_t rawlen,
 	rc = emit_raw(cs->c, it, raw, rawlen);
 	item_reset(it);
 	return rc;
+}
+
+static int
+reject_piece(void *arg, const char *data, size_t len)
+{
+	(void)arg;
+	return fb_reject_more(data, len);
+}
+
+/*
+ * After a line past --max-line, sends the rest of it to --reject (or
+ * skips it), so the line is rejected whole, not its first SIZE bytes.
+ */
+static int
+reject_rest(struct fb_reader *r)
+{
+	struct fb_error err;
+
+	if (fb_reader_rest(r, reject_piece, NULL, &err) < 0) {
+		fb_warnx("%s", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -1385,7 +1529,8 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			fb_warnat(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			rc = fb_reject_more(raw, rawlen) < 0 ||
-			    fb_reject_more(line.data, line.raw_len) < 0 ? -1 : 0;
+			    fb_reject_more(line.data, line.raw_len) < 0 ||
+			    reject_rest(r) < 0 ? -1 : 0;
 			if (rc == 0)
 				rc = fb_reject_end();
 			rawlen = 0;
@@ -1399,10 +1544,9 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 		/* The raw bytes, as read, for --reject. */
 		if (rawlen == 0)
 			start = line.pos.line;
-		if (rawlen + len + 1 > rawcap) {
+		if (rawcap - rawlen <= len) {	/* room for len and a '\n' */
 			rawcap = (rawlen + len + 1) * 2;
-			if ((raw = realloc(raw, rawcap)) == NULL)
-				fb_diex("out of memory");
+			raw = fb_xrealloc(raw, rawcap, 1);
 		}
 		if (rawlen > 0)
 			raw[rawlen++] = '\n';
@@ -1569,64 +1713,107 @@ mail_item(struct conf *c, struct item *it, const char *msg, size_t len,
 	return rc;
 }
 
-/* An mbox: messages start at "From " lines; ">From " lines lose one '>' (mboxrd). */
+/* One message of read_mail(), as it is read. */
+struct mail_msg {
+	struct fb_buf buf;	/* its bytes so far */
+	unsigned long line;	/* the line it starts on, 0 before it starts */
+	int rejected;		/* had a line past --max-line: goes to --reject */
+};
+
+/* Ends the message in 'm': parses it, or closes its --reject line. */
+static int
+mail_end(struct conf *c, struct item *it, struct mail_msg *m,
+    const char *name)
+{
+	int rc = 0;
+
+	if (m->rejected)
+		rc = fb_reject_end();
+	else if (m->line > 0)
+		rc = mail_item(c, it, m->buf.p != NULL ? m->buf.p : "",
+		    m->buf.len, (struct fb_pos){ name, m->line });
+	m->buf.len = 0;
+	m->line = 0;
+	m->rejected = 0;
+	return rc;
+}
+
+/*
+ * An e-mail, or an mbox: messages start at "From " lines; ">From " lines
+ * lose one '>' (mboxrd).  Read a line at a time, so memory holds one
+ * message, not the mailbox; a message with a line past --max-line (a
+ * 100 MB header) is rejected whole, streamed to --reject as it is read.
+ */
 static int
 read_mail(struct conf *c, struct item *it, const char *path, const char *name,
     int mbox)
 {
-	size_t len, start = 0, i;
-	unsigned long line = 1, start_line = 1;
-	char *buf = read_all(path, &len), *msg;
-	int rc = 0;
+	struct fb_reader *r;
+	struct fb_line line;
+	struct fb_error err;
+	struct mail_msg m;
+	int n, rc = 0;
 
-	if (buf == NULL)
+	if ((r = fb_reader_open(path, fb_conf.max_line, &err)) == NULL) {
+		fb_warnx("%s", err.msg);
 		return 1;
-	if (!mbox) {
-		rc = mail_item(c, it, buf, len, (struct fb_pos){ name, 1 });
-		free(buf);
-		return rc < 0 ? -1 : 0;
 	}
-	/* Blank lines before the first "From " line are not a message. */
-	while (start < len && (buf[start] == '\n' || buf[start] == '\r')) {
-		if (buf[start] == '\n')
-			line++;
-		start++;
-	}
-	start_line = line;
-	for (i = start; i <= len && rc >= 0; i++) {
-		int boundary = i == len || (i > 0 && buf[i - 1] == '\n' &&
-		    strncmp(buf + i, "From ", 5) == 0 && i != start);
+	memset(&m, 0, sizeof(m));
+	while (rc >= 0 && (n = fb_reader_next(r, &line, &err)) > 0) {
+		const char *data = line.data;
+		size_t len = line.raw_len;
+		int whole = line.status == FB_LINE_OK;
 
-		if (boundary && i > start) {
-			size_t mlen = i - start, k, o = 0;
-
-			/* Un-escape ">From " lines of the message body. */
-			if ((msg = malloc(mlen + 1)) == NULL)
-				fb_diex("out of memory");
-			for (k = start; k < i; k++) {
-				if ((k == start || buf[k - 1] == '\n') && buf[k] == '>') {
-					size_t q = k;
-
-					while (q < i && buf[q] == '>')
-						q++;
-					if (q + 5 <= i && strncmp(buf + q, "From ", 5) == 0)
-						continue;
-				}
-				msg[o++] = buf[k];
+		if (mbox && whole && m.line > 0 && strncmp(data, "From ", 5) == 0 &&
+		    (rc = mail_end(c, it, &m, name)) < 0)
+			break;
+		if (m.line == 0) {
+			/* Blank lines before the first "From " line are not a message. */
+			if (mbox && whole && strspn(data, "\r") == len)
+				continue;
+			m.line = line.pos.line;
+		}
+		if (!m.rejected && !whole) {
+			fb_warnat(&line.pos, "line longer than %llu bytes",
+			    (unsigned long long)fb_conf.max_line);
+			m.rejected = 1;
+			if (fb_reject_more(m.buf.p, m.buf.len) < 0) {
+				rc = -1;
+				break;
 			}
-			rc = mail_item(c, it, msg, o, (struct fb_pos){ name,
-			    start_line });
-			free(msg);
 		}
-		if (boundary) {
-			start = i;
-			start_line = line;
+		if (m.rejected) {
+			if (fb_reject_more(data, len) < 0 ||
+			    (!whole && reject_rest(r) < 0) ||
+			    fb_reject_more("\n", 1) < 0) {
+				rc = -1;
+				break;
+			}
+			continue;
 		}
-		if (i < len && buf[i] == '\n')
-			line++;
+		/* Un-escape ">From " lines of the message body. */
+		if (mbox && data[0] == '>' &&
+		    strncmp(data + strspn(data, ">"), "From ", 5) == 0) {
+			data++;
+			len--;
+		}
+		fb_buf_add(&m.buf, data, len);
+		fb_buf_addc(&m.buf, '\n');
+		if (m.buf.err)
+			fb_diex("out of memory");
 	}
-	free(buf);
-	return rc < 0 ? -1 : 0;
+	if (rc >= 0 && n < 0) {
+		fb_warnx("%s", err.msg);
+		rc = 1;
+	}
+	/* An empty e-mail file is still a message, which has no header. */
+	if (!mbox && m.line == 0)
+		m.line = 1;
+	if (rc >= 0 && mail_end(c, it, &m, name) < 0)
+		rc = -1;
+	fb_buf_release(&m.buf);
+	fb_reader_close(r);
+	return rc;
 }
 
 /*---- Plain text ----*/
@@ -1645,14 +1832,13 @@ read_text(struct conf *c, struct item *it, const char *path)
 	}
 	while ((n = fb_reader_next(r, &line, &err)) > 0) {
 		char *conv = NULL;
-		size_t bad;
 		int res;
 
 		if (line.status == FB_LINE_TOO_LONG) {
 			fb_warnat(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			if (fb_reject_more(line.data, line.raw_len) < 0 ||
-			    fb_reject_end() < 0) {
+			    reject_rest(r) < 0 || fb_reject_end() < 0) {
 				rc = -1;
 				break;
 			}
@@ -1673,8 +1859,7 @@ read_text(struct conf *c, struct item *it, const char *path)
 				continue;
 			}
 		}
-		if (conv == NULL && ((bad = fb_utf8_check(line.data, line.len)) !=
-		    line.len || memchr(line.data, '\0', line.len) != NULL)) {
+		if (conv == NULL && (fb_utf8_check(line.data, line.len) != line.len || memchr(line.data, '\0', line.len) != NULL)) {
 			if (fb_rejectf(&line.pos, line.data, line.raw_len,
 			    "invalid UTF-8 or NUL byte") < 0) {
 				rc = -1;
@@ -1909,9 +2094,23 @@ main(int argc, char *argv[])
 		case OPT_STORE:
 			c.store_dir = arg;
 			break;
+		case OPT_PSEUDONYMIZE:
+			c.key_file = arg;
+			break;
 		default:
 			fb_usage(&tool);
 		}
+	}
+	if (c.key_file != NULL) {
+		struct fb_error err;
+
+		/* A key kept with the data would undo the pseudonyms. */
+		if (c.store_dir != NULL && fb_path_inside(c.key_file, c.store_dir))
+			fb_diex("key file '%s' is inside the store '%s'; keep "
+			    "the key apart from the data", c.key_file,
+			    c.store_dir);
+		if (fb_hmac_key_load(c.key_file, &c.key, &err) < 0)
+			fb_diex("%s", err.msg);
 	}
 	if (c.store_dir != NULL) {
 		struct fb_error err;

@@ -10,6 +10,7 @@
  */
 #include <fnmatch.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ enum {
 	OPT_CUSTOMERS,
 	OPT_HISTORY,
 	OPT_ID,
+	OPT_PSEUDONYMIZE,
 };
 
 static const struct fb_opt opts[] = {
@@ -30,6 +32,8 @@ static const struct fb_opt opts[] = {
 	    "(default rank.conf)" },
 	{ OPT_CUSTOMERS, "customers", "FILE",
 	    "join tier, spend and flags from a CSV or NDJSON table" },
+	{ OPT_PSEUDONYMIZE, "pseudonymize", "KEYFILE",
+	    "hash the --customers ids as fb-ingest --pseudonymize did" },
 	{ OPT_HISTORY, "history", "DIR",
 	    "count earlier complaints from the store in DIR" },
 	{ 'e', "explain", NULL, "print the reasoning, instead of records" },
@@ -43,7 +47,8 @@ static const struct fb_opt opts[] = {
 
 static const char *const usage[] = {
 	"fb-rank [-equv] [--pretty] [--strict] [-p policy] [--customers file] "
-	    "[--history dir] [--id id] [--now time] [--tz zone] "
+	    "[--pseudonymize keyfile] [--history dir] [--id id] "
+	    "[--now time] [--tz zone] "
 	    "[--reject file] [file ...]",
 	NULL
 };
@@ -156,29 +161,61 @@ xgrow(void *p, size_t n, size_t size)
 	return p;
 }
 
-/* A number in [lo, hi] from a policy line, or exit 2 naming the line. */
+/*
+ * The policy file being read and the first problem found in it: the
+ * loader returns it to its caller (fb-rank exits 2 with it; the fuzz
+ * target test/fuzz/fuzz_rank_conf.c goes on to the next input).
+ */
+struct policy_ld {
+	const char *path;
+	long line;
+	struct fb_error *err;
+	int failed;
+};
+
+/* Keeps the first problem, as "FILE:LINE: what". */
+static void __attribute__((format(printf, 2, 3)))
+ld_fail(struct policy_ld *ld, const char *fmt, ...)
+{
+	char what[sizeof(ld->err->msg)];
+	va_list ap;
+
+	if (ld->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fb_error_set(ld->err, "%s:%ld: %s", ld->path, ld->line, what);
+	ld->err->line = ld->line;
+	ld->failed = 1;
+}
+
+/* A number in [lo, hi] from a policy line; 'lo' after a problem. */
 static double
-policy_num(const char *path, long line, const char *s, double lo, double hi)
+policy_num(struct policy_ld *ld, const char *s, double lo, double hi)
 {
 	char *end;
 	double v = strtod(s, &end);
 
-	if (*end != '\0' || end == s || !(v >= lo && v <= hi))
-		fb_diex("%s:%ld: '%s' is not a number from %g to %g", path,
-		    line, s, lo, hi);
+	if (*end != '\0' || end == s || !(v >= lo && v <= hi)) {
+		ld_fail(ld, "'%s' is not a number from %g to %g", s, lo, hi);
+		return lo;
+	}
 	return v;
 }
 
-/* A whole number in [lo, hi] from a policy line, or exit 2 naming the line. */
+/* A whole number in [lo, hi] from a policy line; 'lo' after a problem. */
 static long
-policy_int(const char *path, long line, const char *s, long lo, long hi)
+policy_int(struct policy_ld *ld, const char *s, long lo, long hi)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
 
-	if (*end != '\0' || end == s || v < lo || v > hi)
-		fb_diex("%s:%ld: '%s' is not a whole number from %ld to %ld",
-		    path, line, s, lo, hi);
+	if (*end != '\0' || end == s || v < lo || v > hi) {
+		ld_fail(ld, "'%s' is not a whole number from %ld to %ld", s,
+		    lo, hi);
+		return lo;
+	}
 	return v;
 }
 
@@ -194,44 +231,46 @@ priority_of(const char *s)
 }
 
 static void
-add_named(struct named_scores *l, const char *path, long line,
-    char **w, int n)
+add_named(struct named_scores *l, struct policy_ld *ld, char **w, int n)
 {
 	size_t i;
 
-	if (n != 3)
-		fb_diex("%s:%ld: '%s' takes a name and a score", path, line,
-		    w[0]);
+	if (n != 3) {
+		ld_fail(ld, "'%s' takes a name and a score", w[0]);
+		return;
+	}
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].name, w[1]) == 0)
-			fb_diex("%s:%ld: %s '%s' given twice", path, line,
-			    w[0], w[1]);
+		if (strcmp(l->v[i].name, w[1]) == 0) {
+			ld_fail(ld, "%s '%s' given twice", w[0], w[1]);
+			return;
+		}
 	l->v = xgrow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n].name = fb_xstrdup(w[1]);
-	l->v[l->n++].score = policy_num(path, line, w[2], 0, 1);
+	l->v[l->n++].score = policy_num(ld, w[2], 0, 1);
 }
 
 static int64_t
-policy_duration(const char *path, long line, const char *s)
+policy_duration(struct policy_ld *ld, const char *s)
 {
 	struct fb_error err;
 	int64_t ms;
 
-	if (fb_duration_parse(s, &ms, &err) < 0 || ms <= 0)
-		fb_diex("%s:%ld: invalid duration '%s' (use e.g. 30d, 24h, "
-		    "90m)", path, line, s);
+	if (fb_duration_parse(s, &ms, &err) < 0 || ms <= 0) {
+		ld_fail(ld, "invalid duration '%s' (use e.g. 30d, 24h, 90m)", s);
+		return 1;
+	}
 	return ms;
 }
 
 static void
-policy_fields(char **dst, size_t *n, const char *path, long line, char **w,
-    int nw)
+policy_fields(char **dst, size_t *n, struct policy_ld *ld, char **w, int nw)
 {
 	int i;
 
-	if (nw < 2 || nw - 1 > MAX_KEYS)
-		fb_diex("%s:%ld: '%s' takes 1 to %d field names", path, line,
-		    w[0], MAX_KEYS);
+	if (nw < 2 || nw - 1 > MAX_KEYS) {
+		ld_fail(ld, "'%s' takes 1 to %d field names", w[0], MAX_KEYS);
+		return;
+	}
 	for (i = 0; (size_t)i < *n; i++)
 		free(dst[i]);
 	for (i = 1; i < nw; i++)
@@ -239,13 +278,17 @@ policy_fields(char **dst, size_t *n, const char *path, long line, char **w,
 	*n = (size_t)nw - 1;
 }
 
-/* Reads the policy file; any problem is "FILE:LINE: what", exit 2. */
-static void
-policy_load(struct policy *p, const char *path)
+/*
+ * Reads the policy file.  Returns 0, or -1 with 'err' saying "FILE:LINE:
+ * what"; the caller releases 'p' either way.
+ */
+static int
+policy_load(struct policy *p, const char *path, struct fb_error *err)
 {
+	struct policy_ld ld = { path, 0, err, 0 };
 	struct fb_reader *r;
 	struct fb_line ln;
-	struct fb_error err;
+	struct fb_error rerr;
 	double sum = 0;
 	int got, i, have_weight = 0;
 
@@ -265,86 +308,96 @@ policy_load(struct policy *p, const char *path)
 	p->similar_full = 10;
 	p->burst = 5;
 	p->burst_window = 3600LL * 1000;
-	if ((r = fb_reader_open(path, 4096, &err)) == NULL)
-		fb_diex("cannot read the policy '%s': %s", path, err.msg);
-	while ((got = fb_reader_next(r, &ln, &err)) == 1) {
+	if ((r = fb_reader_open(path, 4096, &rerr)) == NULL)
+		return fb_error_set(err, "cannot read the policy '%s': %s",
+		    path, rerr.msg);
+	while ((got = fb_reader_next(r, &ln, &rerr)) == 1) {
 		char *w[64];
-		long line = (long)ln.pos.line;
-		int n;
+		int n = 0;
 
+		ld.line = (long)ln.pos.line;
 		if (ln.status == FB_LINE_TOO_LONG)
-			fb_diex("%s:%ld: line longer than 4096 bytes", path, line);
-		if (fb_utf8_check(ln.data, ln.len) != ln.len)
-			fb_diex("%s:%ld: not valid UTF-8", path, line);
-		if ((n = fb_words_split(ln.data, w, 64, &err)) < 0)
-			fb_diex("%s:%ld: %s", path, line, err.msg);
+			ld_fail(&ld, "line longer than 4096 bytes");
+		else if (fb_utf8_check(ln.data, ln.len) != ln.len)
+			ld_fail(&ld, "not valid UTF-8");
+		else if ((n = fb_words_split(ln.data, w, 64, &rerr)) < 0)
+			ld_fail(&ld, "%s", rerr.msg);
+		if (ld.failed)
+			break;
 		if (n == 0)
 			continue;
 		if (strcmp(w[0], "weight") == 0) {
 			for (i = 0; i < NFACTORS; i++)
 				if (n == 3 && strcmp(w[1], factor_names[i]) == 0)
 					break;
-			if (i == NFACTORS)
-				fb_diex("%s:%ld: 'weight' takes a factor (severity, "
-				    "negativity, emotion, value, history or spread) "
-				    "and a number", path, line);
-			p->weight[i] = policy_num(path, line, w[2], 0, 100);
+			if (i == NFACTORS) {
+				ld_fail(&ld, "'weight' takes a factor "
+				    "(severity, negativity, emotion, value, "
+				    "history or spread) and a number");
+				break;
+			}
+			p->weight[i] = policy_num(&ld, w[2], 0, 100);
 			have_weight = 1;
 		} else if (strcmp(w[0], "priority") == 0) {
 			int pr = n == 3 ? priority_of(w[1]) : -1;
 
-			if (pr < 0 || pr > 2)
-				fb_diex("%s:%ld: 'priority' takes P0, P1 or P2 and "
-				    "the least urgency for it", path, line);
-			p->threshold[pr] = policy_num(path, line, w[2], 0, 1);
+			if (pr < 0 || pr > 2) {
+				ld_fail(&ld, "'priority' takes P0, P1 or P2 and "
+				    "the least urgency for it");
+				break;
+			}
+			p->threshold[pr] = policy_num(&ld, w[2], 0, 1);
 		} else if (strcmp(w[0], "severity") == 0) {
 			struct severity_rule *s;
 
-			if (n != 3 && n != 4)
-				fb_diex("%s:%ld: 'severity' takes a tag pattern, a "
-				    "score and optionally a priority", path, line);
+			if (n != 3 && n != 4) {
+				ld_fail(&ld, "'severity' takes a tag pattern, a "
+				    "score and optionally a priority");
+				break;
+			}
 			p->sev = xgrow(p->sev, p->nsev, sizeof(*p->sev));
 			s = &p->sev[p->nsev++];
 			s->pattern = fb_xstrdup(w[1]);
-			s->score = policy_num(path, line, w[2], 0, 1);
+			s->score = policy_num(&ld, w[2], 0, 1);
 			s->floor = NO_FLOOR;
-			s->line = line;
+			s->line = ld.line;
 			if (n == 4 && (s->floor = priority_of(w[3])) < 0)
-				fb_diex("%s:%ld: '%s' is not a priority (P0 to P3)",
-				    path, line, w[3]);
+				ld_fail(&ld, "'%s' is not a priority (P0 to P3)",
+				    w[3]);
 			if (strpbrk(w[1], "*?[") == NULL &&
 			    !fb_taxonomy_has(w[1]))
-				fb_diex("%s:%ld: '%s' is not a tag of the taxonomy "
-				    "(write a pattern with * for others)", path,
-				    line, w[1]);
+				ld_fail(&ld, "'%s' is not a tag of the taxonomy "
+				    "(write a pattern with * for others)", w[1]);
 		} else if (strcmp(w[0], "emotion") == 0)
-			add_named(&p->emotions, path, line, w, n);
+			add_named(&p->emotions, &ld, w, n);
 		else if (strcmp(w[0], "tier") == 0)
-			add_named(&p->tiers, path, line, w, n);
+			add_named(&p->tiers, &ld, w, n);
 		else if (strcmp(w[0], "flag") == 0)
-			add_named(&p->flags, path, line, w, n);
+			add_named(&p->flags, &ld, w, n);
 		else if (strcmp(w[0], "channel") == 0)
-			add_named(&p->channels, path, line, w, n);
+			add_named(&p->channels, &ld, w, n);
 		else if (strcmp(w[0], "spend") == 0) {
 			struct spend_point *sp;
 
-			if (n != 3)
-				fb_diex("%s:%ld: 'spend' takes an amount and a "
-				    "score", path, line);
+			if (n != 3) {
+				ld_fail(&ld, "'spend' takes an amount and a "
+				    "score");
+				break;
+			}
 			p->spend = xgrow(p->spend, p->nspend, sizeof(*p->spend));
 			sp = &p->spend[p->nspend];
-			sp->spend = policy_num(path, line, w[1], 0, 1e15);
-			sp->score = policy_num(path, line, w[2], 0, 1);
+			sp->spend = policy_num(&ld, w[1], 0, 1e15);
+			sp->score = policy_num(&ld, w[2], 0, 1);
 			if (p->nspend > 0 && sp->spend <= sp[-1].spend)
-				fb_diex("%s:%ld: spend amounts must grow from line "
-				    "to line", path, line);
+				ld_fail(&ld, "spend amounts must grow from line "
+				    "to line");
 			p->nspend++;
 		} else if (strcmp(w[0], "reach") == 0)
-			policy_fields(p->reach, &p->nreach, path, line, w, n);
+			policy_fields(p->reach, &p->nreach, &ld, w, n);
 		else if (strcmp(w[0], "similar-key") == 0)
-			policy_fields(p->similar, &p->nsimilar, path, line, w, n);
+			policy_fields(p->similar, &p->nsimilar, &ld, w, n);
 		else if (n != 2)
-			fb_diex("%s:%ld: %s '%s'", path, line,
+			ld_fail(&ld, "%s '%s'",
 			    strcmp(w[0], "reach-full") == 0 ||
 			    strcmp(w[0], "history-window") == 0 ||
 			    strcmp(w[0], "history-full") == 0 ||
@@ -356,46 +409,51 @@ policy_load(struct policy *p, const char *path)
 			    strcmp(w[0], "burst-window") == 0 ?
 			    "one value expected after" : "unknown keyword", w[0]);
 		else if (strcmp(w[0], "reach-full") == 0)
-			p->reach_full = policy_num(path, line, w[1], 1, 1e12);
+			p->reach_full = policy_num(&ld, w[1], 1, 1e12);
 		else if (strcmp(w[0], "history-window") == 0)
-			p->history_window = policy_duration(path, line, w[1]);
+			p->history_window = policy_duration(&ld, w[1]);
 		else if (strcmp(w[0], "history-full") == 0)
-			p->history_full = policy_num(path, line, w[1], 1, 1e6);
+			p->history_full = policy_num(&ld, w[1], 1, 1e6);
 		else if (strcmp(w[0], "history-size") == 0)
-			p->history_size = (size_t)policy_int(path, line, w[1],
-			    16, 1L << 26);
+			p->history_size = (size_t)policy_int(&ld, w[1], 16,
+			    1L << 26);
 		else if (strcmp(w[0], "repeat-raise") == 0)
-			p->repeat_raise = policy_int(path, line, w[1], 0, 2);
+			p->repeat_raise = policy_int(&ld, w[1], 0, 2);
 		else if (strcmp(w[0], "similar-window") == 0)
-			p->similar_window = policy_duration(path, line, w[1]);
+			p->similar_window = policy_duration(&ld, w[1]);
 		else if (strcmp(w[0], "similar-full") == 0)
-			p->similar_full = policy_num(path, line, w[1], 1, 1e6);
+			p->similar_full = policy_num(&ld, w[1], 1, 1e6);
 		else if (strcmp(w[0], "burst-window") == 0)
-			p->burst_window = policy_duration(path, line, w[1]);
+			p->burst_window = policy_duration(&ld, w[1]);
 		else if (strcmp(w[0], "burst") == 0)
-			p->burst = policy_int(path, line, w[1], 1, 1000000);
+			p->burst = policy_int(&ld, w[1], 1, 1000000);
 		else
-			fb_diex("%s:%ld: unknown keyword '%s'", path, line, w[0]);
+			ld_fail(&ld, "unknown keyword '%s'", w[0]);
+		if (ld.failed)
+			break;
 	}
-	if (got < 0)
-		fb_diex("cannot read the policy '%s': %s", path, err.msg);
 	fb_reader_close(r);
+	if (ld.failed)
+		return -1;
+	if (got < 0)
+		return fb_error_set(err, "cannot read the policy '%s': %s",
+		    path, rerr.msg);
 
 	if (!have_weight)
-		fb_diex("%s: no 'weight' lines", path);
+		return fb_error_set(err, "%s: no 'weight' lines", path);
 	for (i = 0; i < NFACTORS; i++) {
 		if (p->weight[i] < 0)
 			p->weight[i] = 0;
 		sum += p->weight[i];
 	}
 	if (sum <= 0)
-		fb_diex("%s: the weights add up to 0", path);
+		return fb_error_set(err, "%s: the weights add up to 0", path);
 	for (i = 0; i < NFACTORS; i++)
 		p->weight[i] /= sum;
 	if (!(p->threshold[0] > p->threshold[1] &&
 	    p->threshold[1] > p->threshold[2]))
-		fb_diex("%s: the priorities' urgencies must fall from P0 to P2",
-		    path);
+		return fb_error_set(err, "%s: the priorities' urgencies must "
+		    "fall from P0 to P2", path);
 	/* each taxonomy tag's first matching rule, found once */
 	for (i = 0; i < FB_TAXONOMY_NTAGS; i++) {
 		size_t k;
@@ -412,6 +470,7 @@ policy_load(struct policy *p, const char *path)
 			p->tag_floor[i] = p->sev[k].floor;
 		}
 	}
+	return 0;
 }
 
 static const struct named_score *
@@ -1229,7 +1288,7 @@ write_fields(struct ranker *rk, struct fb_rec *rec, const struct item *it,
 		add_key_str(b, "tag", v->sev_tag);
 	if (v->floor != NO_FLOOR) {
 		add_key_str(b, "floor", priority_names[v->floor]);
-		if (strcmp(v->floor_tag, v->sev_tag) != 0)
+		if (v->sev_tag == NULL || strcmp(v->floor_tag, v->sev_tag) != 0)
 			add_key_str(b, "floor_tag", v->floor_tag);
 	}
 	fb_buf_addc(b, '}');
@@ -1434,7 +1493,7 @@ explain(struct ranker *rk, const struct fb_pos *pos, const struct item *it,
 			    priority_names[pr]);
 		else
 			fb_buf_printf(&b, " < %.2f: P3", p->threshold[2]);
-		if (v->floored) {
+		if (v->floored && v->floor != NO_FLOOR) {
 			fb_buf_printf(&b, "; raised to %s by tag ",
 			    priority_names[v->floor]);
 			explain_str(&b, v->floor_tag);
@@ -1525,6 +1584,8 @@ main(int argc, char *argv[])
 	struct ranker rk;
 	struct fb_error err;
 	const char *arg, *policy = NULL, *customers = NULL, *history = NULL;
+	const char *key_file = NULL;
+	struct fb_hmac key;
 	char path[4096];
 	int opt, status, i;
 
@@ -1547,6 +1608,9 @@ main(int argc, char *argv[])
 		case OPT_ID:
 			rk.only_id = arg;
 			break;
+		case OPT_PSEUDONYMIZE:
+			key_file = arg;
+			break;
 		default:
 			fb_usage(&tool);
 		}
@@ -1565,9 +1629,14 @@ main(int argc, char *argv[])
 		    strcmp(fb_taxonomy_tag(i), "other") == 0 ||
 		    strncmp(fb_taxonomy_tag(i), "suggestion/", 11) == 0)
 			benign_tags |= 1ULL << i;
-	policy_load(&rk.pol, policy);
-	if (customers != NULL &&
-	    (rk.customers = fb_customers_load(customers, &err)) == NULL)
+	if (policy_load(&rk.pol, policy, &err) < 0)
+		fb_diex("%s", err.msg);
+	if (key_file != NULL && customers == NULL)
+		fb_diex("--pseudonymize goes with --customers");
+	if (key_file != NULL && fb_hmac_key_load(key_file, &key, &err) < 0)
+		fb_diex("%s", err.msg);
+	if (customers != NULL && (rk.customers = fb_customers_load_keyed(
+	    customers, key_file != NULL ? &key : NULL, &err)) == NULL)
 		fb_diex("%s", err.msg);
 	rk.history = fb_recent_create(rk.pol.history_size, sizeof(struct past));
 	/*

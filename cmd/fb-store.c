@@ -1,4 +1,5 @@
 /* fb-store: keep feedback records in a durable, gzip-rotated log store and read them back by time. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,10 @@ enum {
 	OPT_REPAIR,
 	OPT_OLDER_THAN,
 	OPT_DRY_RUN,
+	OPT_CUSTOMER,
+	OPT_CUSTOMERS_FROM,
+	OPT_PSEUDONYMIZE,
+	OPT_DROP,
 };
 
 static const struct fb_opt opts[] = {
@@ -32,7 +37,16 @@ static const struct fb_opt opts[] = {
 	{ OPT_REPAIR, "repair", NULL, "verify: repair what is found" },
 	{ OPT_OLDER_THAN, "older-than", "AGE",
 	    "prune: remove segments older than AGE" },
-	{ OPT_DRY_RUN, "dry-run", NULL, "prune: only say what would go" },
+	{ OPT_DRY_RUN, "dry-run", NULL,
+	    "prune, forget: only say what would go" },
+	{ OPT_CUSTOMER, "customer", "ID",
+	    "forget: the customer ID's records (repeatable)" },
+	{ OPT_CUSTOMERS_FROM, "customers-from", "FILE",
+	    "forget: the customer ids in FILE, one a line ('-': stdin)" },
+	{ OPT_PSEUDONYMIZE, "pseudonymize", "KEYFILE",
+	    "forget: the ids were pseudonymized with KEYFILE at ingest" },
+	{ OPT_DROP, "drop", NULL,
+	    "forget: remove the items and events, not only their text" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_OUTPUT,
@@ -49,11 +63,14 @@ static const char *const usage[] = {
 	"fb-store [-s dir] verify [--repair]",
 	"fb-store [-s dir] prune --older-than age [--dry-run] [--now time]",
 	"fb-store [-s dir] stats [--pretty]",
+	"fb-store [-q] [-s dir] forget [--drop] [--dry-run] [--level n] "
+	    "[--customers-from file] [--pseudonymize keyfile] "
+	    "[--customer id ...]",
 	NULL
 };
 
 static const char *const commands[] = {
-	"append", "cat", "rotate", "verify", "prune", "stats", NULL
+	"append", "cat", "rotate", "verify", "prune", "stats", "forget", NULL
 };
 
 static const struct fb_tool tool = {
@@ -68,7 +85,7 @@ static const struct fb_tool tool = {
 /* Which of the tool's own options each subcommand takes. */
 static const struct {
 	const char *cmd;
-	int opts[6];
+	int opts[8];
 } allowed[] = {
 	{ "append", { OPT_DEDUP, OPT_MAX_SIZE, OPT_MAX_AGE, OPT_LEVEL, 0 } },
 	{ "cat", { OPT_SINCE, OPT_UNTIL, 0 } },
@@ -76,15 +93,64 @@ static const struct {
 	{ "verify", { OPT_REPAIR, 0 } },
 	{ "prune", { OPT_OLDER_THAN, OPT_DRY_RUN, 0 } },
 	{ "stats", { 0 } },
+	{ "forget", { OPT_CUSTOMER, OPT_CUSTOMERS_FROM, OPT_PSEUDONYMIZE,
+	    OPT_DRY_RUN, OPT_DROP, OPT_LEVEL, 0 } },
 };
 
 struct conf {
 	const char *dir, *since, *until, *older_than;
 	int dedup, repair, dry_run;
+	/* forget */
+	const char **customers;
+	size_t ncustomers;
+	const char *customers_from, *key_file;
+	int drop;
 	struct fb_store_limits lim;
 	const char *note_prefix;
 	struct fb_store *st;
 };
+
+/*
+ * Set by SIGTERM, the stop signal of cron's and systemd's jobs.  A writer
+ * finishes what it holds the lock for, stores the records it has read,
+ * and exits 2 saying so, where dying at once would leave a torn tail for
+ * the next writer to repair.  (SIGINT still kills at once: a person at a
+ * terminal means it, and the store is safe against that too.)
+ */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * SA_RESTART: zlib gives up on a read that fails with EINTR and drops the
+ * bytes it had read, so a read of stdin is resumed, and the stop comes at
+ * the next record.
+ */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* After a writer's command: a stop signal makes the run fail, and says why. */
+static int
+stopped(int status, const char *done)
+{
+	if (stop_signal == 0)
+		return status;
+	fb_warnx("stopped by SIGTERM: %s", done);
+	return FB_EXIT_ERROR;
+}
 
 static void
 store_note(void *arg, const char *name, const char *msg)
@@ -117,6 +183,8 @@ append_one(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 	struct conf *c = arg;
 	struct fb_error err;
 
+	if (stop_signal != 0)
+		return FB_FATAL;
 	switch (fb_store_append(c->st, rec, &err)) {
 	case 1:
 		return FB_DROP;
@@ -133,7 +201,7 @@ static int
 cmd_append(struct conf *c, int nfiles, char *files[])
 {
 	struct fb_error err;
-	int status;
+	int status, committed = 1;
 
 	c->st = open_store(c, FB_STORE_WRITE | (c->dedup ? FB_STORE_DEDUP : 0));
 	status = fb_each_record(nfiles, files, append_one, c);
@@ -141,12 +209,15 @@ cmd_append(struct conf *c, int nfiles, char *files[])
 	if (fb_store_commit(c->st, &err) < 0) {
 		fb_warnx("%s", err.msg);
 		status = FB_EXIT_ERROR;
+		committed = 0;
 	}
 	if (fb_store_dropped(c->st) > 0 && !fb_conf.quiet)
 		fb_warnx("dropped %llu duplicate records",
 		    (unsigned long long)fb_store_dropped(c->st));
 	fb_store_close(c->st);
-	return status;
+	return stopped(status, committed ?
+	    "the records read before it are stored" :
+	    "the last batch was not stored");
 }
 
 static int
@@ -191,7 +262,8 @@ cmd_rotate(struct conf *c)
 	if ((rc = fb_store_rotate(c->st, &err)) < 0)
 		fb_warnx("%s", err.msg);
 	fb_store_close(c->st);
-	return rc < 0 ? FB_EXIT_ERROR : FB_EXIT_OK;
+	return stopped(rc < 0 ? FB_EXIT_ERROR : FB_EXIT_OK,
+	    "the rotate was finished first");
 }
 
 static int
@@ -210,8 +282,9 @@ cmd_verify(struct conf *c)
 		    problems == 1 ? "" : "s", c->repair ? "repaired" : "found");
 	fb_store_close(c->st);
 	if (problems < 0)
-		return FB_EXIT_ERROR;
-	return problems > 0 ? FB_EXIT_REJECTED : FB_EXIT_OK;
+		return stopped(FB_EXIT_ERROR, "see above");
+	return stopped(problems > 0 ? FB_EXIT_REJECTED : FB_EXIT_OK,
+	    "the verify was finished first");
 }
 
 static int
@@ -237,7 +310,8 @@ cmd_prune(struct conf *c)
 		    (unsigned long long)pruned.segments,
 		    (unsigned long long)pruned.records);
 	fb_store_close(c->st);
-	return rc < 0 ? FB_EXIT_ERROR : FB_EXIT_OK;
+	return stopped(rc < 0 ? FB_EXIT_ERROR : FB_EXIT_OK,
+	    "the prune was finished first");
 }
 
 static int
@@ -263,6 +337,139 @@ cmd_stats(struct conf *c)
 		json_decref(stats);
 	}
 	fb_store_close(c->st);
+	return status;
+}
+
+/*---- forget ----*/
+
+static void
+add_customer(struct conf *c, const char *id)
+{
+	const char **p;
+
+	if ((p = realloc(c->customers, (c->ncustomers + 1) *
+	    sizeof(*p))) == NULL)
+		fb_diex("out of memory");
+	c->customers = p;
+	c->customers[c->ncustomers++] = id;
+}
+
+/* --customers-from: one id a line; blanks around it, blank lines and #comments skipped. */
+static char **
+read_customers(struct conf *c)
+{
+	struct fb_reader *r;
+	struct fb_line line;
+	struct fb_error err;
+	char **owned = NULL;
+	size_t nowned = 0;
+	int n;
+
+	if ((r = fb_reader_open(c->customers_from, 64 * 1024, &err)) == NULL)
+		fb_diex("%s", err.msg);
+	while ((n = fb_reader_next(r, &line, &err)) > 0) {
+		char *s = line.data, *e = line.data + line.len, **p;
+
+		if (line.status != FB_LINE_OK)
+			fb_diex("%s:%lu: line too long for a customer id",
+			    line.pos.file, line.pos.line);
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (s == e || *s == '#')
+			continue;
+		*e = '\0';
+		if ((p = realloc(owned, (nowned + 2) * sizeof(*p))) == NULL)
+			fb_diex("out of memory");
+		owned = p;
+		owned[nowned] = fb_xstrdup(s);
+		add_customer(c, owned[nowned++]);
+		owned[nowned] = NULL;
+	}
+	if (n < 0)
+		fb_diex("%s", err.msg);
+	fb_reader_close(r);
+	return owned;
+}
+
+static int
+cmd_forget(struct conf *c)
+{
+	unsigned char (*digests)[FB_SHA256_LEN];
+	struct fb_forget f;
+	struct fb_error err;
+	struct fb_hmac key;
+	char **owned = NULL;
+	size_t k;
+	int status;
+
+	if (c->customers_from != NULL)
+		owned = read_customers(c);
+	if (c->ncustomers == 0 && c->customers_from != NULL)
+		fb_diex("no customer ids in '%s'", c->customers_from);
+	if (c->ncustomers == 0)
+		fb_diex("forget needs --customer or --customers-from");
+	if (c->key_file != NULL) {
+		if (fb_path_inside(c->key_file, c->dir))
+			fb_diex("key file '%s' is inside the store '%s'; keep "
+			    "the key apart from the data", c->key_file, c->dir);
+		if (fb_hmac_key_load(c->key_file, &key, &err) < 0)
+			fb_diex("%s", err.msg);
+	}
+	/* Only digests go further: the raw ids are never stored or logged. */
+	if ((digests = calloc(c->ncustomers, FB_SHA256_LEN)) == NULL)
+		fb_diex("out of memory");
+	for (k = 0; k < c->ncustomers; k++) {
+		const char *id = c->customers[k];
+		char ps[FB_PSEUDONYM_LEN + 1];
+
+		if (c->key_file != NULL) {
+			fb_pseudonym(&key, id, strlen(id), ps);
+			id = ps;
+		}
+		fb_sha256(id, strlen(id), digests[k]);
+	}
+	if (c->key_file != NULL)
+		fb_memzero(&key, sizeof(key));
+	memset(&f, 0, sizeof(f));
+	f.customers = (const unsigned char (*)[FB_SHA256_LEN])digests;
+	f.ncustomers = c->ncustomers;
+	f.drop = c->drop;
+	f.dry_run = c->dry_run;
+	c->st = open_store(c, c->dry_run ? 0 : FB_STORE_WRITE);
+	c->note_prefix = c->dry_run ? "forget: " : "warning: ";
+	if (fb_store_forget(c->st, &f, &err) < 0) {
+		fb_warnx("%s", err.msg);
+		status = FB_EXIT_ERROR;
+	} else {
+		if (f.resumed && !fb_conf.quiet)
+			fb_warnx("forget: finished a forget that was cut short "
+			    "first");
+		if (!fb_conf.quiet)
+			fb_warnx("%s %zu customer%s: %llu records %s, %llu "
+			    "events, %llu other lines, in %llu files%s",
+			    c->dry_run ? "would forget" : "forgot",
+			    f.ncustomers_run, f.ncustomers_run == 1 ? "" : "s",
+			    (unsigned long long)f.records,
+			    f.drop ? "removed" : "redacted",
+			    (unsigned long long)f.events,
+			    (unsigned long long)f.other,
+			    (unsigned long long)f.files,
+			    c->dry_run ? "" : "; logged in forget.log");
+		if (f.nids > 0 && !fb_conf.quiet)
+			fb_warnx("forget: %s: %s", c->dry_run ? "would erase" :
+			    "erased", f.ids);
+		status = f.records + f.events + f.other > 0 ? FB_EXIT_OK :
+		    FB_EXIT_REJECTED;
+		fb_forget_release(&f);
+	}
+	fb_store_close(c->st);
+	free(digests);
+	for (k = 0; owned != NULL && owned[k] != NULL; k++)
+		free(owned[k]);
+	free(owned);
+	free(c->customers);
 	return status;
 }
 
@@ -311,6 +518,12 @@ main(int argc, char *argv[])
 		case OPT_REPAIR: c.repair = 1; break;
 		case OPT_OLDER_THAN: c.older_than = arg; break;
 		case OPT_DRY_RUN: c.dry_run = 1; break;
+		case OPT_CUSTOMER:
+			add_customer(&c, arg);
+			break;
+		case OPT_CUSTOMERS_FROM: c.customers_from = arg; break;
+		case OPT_PSEUDONYMIZE: c.key_file = arg; break;
+		case OPT_DROP: c.drop = 1; break;
 		default: fb_usage(&tool);
 		}
 	}
@@ -338,6 +551,10 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "append") != 0 && optind < argc)
 		fb_diex("'%s' takes no file operands", cmd);
 
+	/* Readers may die at any moment; writers stop between steps. */
+	if (strcmp(cmd, "append") == 0 || strcmp(cmd, "rotate") == 0 ||
+	    strcmp(cmd, "prune") == 0 || (strcmp(cmd, "verify") == 0 && c.repair))
+		catch_stop_signals();
 	if (strcmp(cmd, "append") == 0)
 		status = cmd_append(&c, argc - optind, argv + optind);
 	else if (strcmp(cmd, "cat") == 0)
@@ -348,6 +565,8 @@ main(int argc, char *argv[])
 		status = cmd_verify(&c);
 	else if (strcmp(cmd, "prune") == 0)
 		status = cmd_prune(&c);
+	else if (strcmp(cmd, "forget") == 0)
+		status = cmd_forget(&c);
 	else
 		status = cmd_stats(&c);
 	return fb_cli_finish(status);

@@ -71,8 +71,11 @@ _fb_argtype()
 		*) echo value ;;
 		esac ;;
 	--reject|--rules|--output|--truth|--model|--test|-r|-o|\
-	--policy|-p|--customers|--agents|--shadow)
+	--policy|-p|--customers|--agents|--shadow|--pseudonymize|\
+	--customers-from)
 		echo file ;;
+	--customer)
+		echo value ;;
 	--lang)
 		echo lang ;;
 	--tz)

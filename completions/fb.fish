@@ -56,6 +56,14 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 complete -c $tool -s p -l $name -r -F -d 'policy file'
             case customers
                 complete -c $tool -l $name -r -F -d 'customer table, CSV or NDJSON'
+            case pseudonymize
+                complete -c $tool -l $name -r -F -d 'key file of the pseudonyms'
+            case customer
+                complete -c $tool -l $name -x -d 'customer id to forget'
+            case customers-from
+                complete -c $tool -l $name -r -F -d 'customer ids to forget, one a line'
+            case drop
+                complete -c $tool -l $name -d 'remove the items instead of redacting them'
             case agents
                 complete -c $tool -l $name -r -F -d 'agent table, CSV or NDJSON'
             case shadow

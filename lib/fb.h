@@ -75,6 +75,70 @@ size_t fb_utf8_fit(const char *s, size_t len, size_t cols);
 /* 128-bit MurmurHash3 (x64) of 'data' with 'seed'; used for id fingerprints. */
 void fb_hash128(const void *data, size_t len, uint32_t seed, uint64_t out[2]);
 
+/*---- SHA-256, HMAC and pseudonyms (fb_hmac.c) ----*/
+
+#define FB_SHA256_LEN 32
+/* "h:" and 32 lowercase hex digits: the first 128 bits of the HMAC. */
+#define FB_PSEUDONYM_LEN 34
+
+/* SHA-256 (FIPS 180-4), fed in pieces of any size. */
+struct fb_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t nbuf;
+};
+
+void fb_sha256_init(struct fb_sha256 *c);
+void fb_sha256_update(struct fb_sha256 *c, const void *data, size_t len);
+void fb_sha256_final(struct fb_sha256 *c, unsigned char out[FB_SHA256_LEN]);
+void fb_sha256(const void *data, size_t len, unsigned char out[FB_SHA256_LEN]);
+
+/* HMAC-SHA-256 (RFC 2104) with its key already mixed in, for many messages. */
+struct fb_hmac {
+	struct fb_sha256 inner, outer;
+};
+
+void fb_hmac_init(struct fb_hmac *h, const void *key, size_t keylen);
+void fb_hmac_sha256_keyed(const struct fb_hmac *h, const void *data,
+    size_t len, unsigned char out[FB_SHA256_LEN]);
+void fb_hmac_sha256(const void *key, size_t keylen, const void *data,
+    size_t len, unsigned char out[FB_SHA256_LEN]);
+
+/* Zeroes 'len' bytes of 'p' in a way the compiler may not leave out. */
+void fb_memzero(void *p, size_t len);
+/* Writes 'n' bytes as 2n lowercase hex digits and a NUL into 'out'. */
+void fb_hex(const unsigned char *bytes, size_t n, char *out);
+
+/*
+ * Loads the pseudonymisation key: the raw bytes of the file 'path' (16
+ * bytes to 1M; binary is fine, nothing is stripped) into 'key'.  A key
+ * file that group or others may access is refused, as ssh refuses such a
+ * private key; the message says "chmod 600".  Make one with
+ *   head -c 32 /dev/urandom > fb.key && chmod 600 fb.key
+ * Returns 0, or -1 with 'err' set (the tools then exit 2).
+ */
+int fb_hmac_key_load(const char *path, struct fb_hmac *key,
+    struct fb_error *err);
+
+/* Whether 's' already is a pseudonym: "h:" and 32 lowercase hex digits. */
+int fb_is_pseudonym(const char *s, size_t len);
+
+/*
+ * Writes the pseudonym of the customer id 'id' into 'out' (NUL-terminated):
+ * "h:" and the first 128 bits of HMAC-SHA-256(key, id) in hex.  An 'id'
+ * that already is a pseudonym is copied as it is, so pseudonymizing twice
+ * changes nothing.  Returns the length (FB_PSEUDONYM_LEN).
+ */
+size_t fb_pseudonym(const struct fb_hmac *key, const char *id, size_t len,
+    char out[FB_PSEUDONYM_LEN + 1]);
+
+/*
+ * Whether the file 'path' (which need not exist) lies inside the
+ * directory 'dir', symbolic links resolved; 0 when 'dir' does not exist.
+ */
+int fb_path_inside(const char *path, const char *dir);
+
 /*---- Growable buffers (fb_buf.c) ----*/
 
 /*
@@ -931,6 +995,43 @@ int fb_store_prune(struct fb_store *st, fb_time_t cutoff, int dry_run,
 /* Describes the store as a JSON object.  Returns a new reference, or NULL. */
 json_t *fb_store_stats(struct fb_store *st, struct fb_error *err);
 
+/* What fb_store_forget() is asked to do, and what it did. */
+struct fb_forget {
+	/* the customers: SHA-256 of each id as stored (raw, or its pseudonym) */
+	const unsigned char (*customers)[FB_SHA256_LEN];
+	size_t ncustomers;
+	int drop;		/* remove items and events instead of redacting */
+	int dry_run;		/* count only; change nothing */
+	/* results */
+	uint64_t records;	/* their feedback items erased */
+	uint64_t events;	/* events of those items erased or stripped */
+	uint64_t other;		/* other lines naming them (alerts), removed */
+	uint64_t files;		/* segments and quarantine files rewritten */
+	size_t ncustomers_run;	/* customers, a resumed run's included */
+	int resumed;		/* a run a crash cut short was finished too */
+	char *ids;		/* the items' ids, ", "-separated; owned */
+	size_t nids;
+};
+
+/*
+ * Erases the customers' feedback items from every segment, sealed and
+ * open, and from quarantine/, under the writers' lock: each item becomes
+ * a skeleton that keeps what reports count (id, ts, channel, category,
+ * tags, sentiment, priority, urgency, route.queue, region.province and
+ * city, customer.tier, sku, product_category and the SLA times) with
+ * "forgotten": true, or goes ('drop'); their events keep only type, id,
+ * event, ts, agent, score and nps (or go); other lines that name them go.
+ * Each file changed is rewritten to a temporary file, fsynced and renamed
+ * over the old one; sealed segments keep their names, so the id index
+ * stays valid (it keeps the ids; rewritten events' new keys are added).
+ * A run a crash interrupted is finished by the next one (forget.pending);
+ * each run appends one line to forget.log with digests, never ids.
+ * Returns 0 (see 'f' for what was done), or -1 with 'err' set.
+ */
+int fb_store_forget(struct fb_store *st, struct fb_forget *f,
+    struct fb_error *err);
+void fb_forget_release(struct fb_forget *f);
+
 /*
  * Whether a feedback item with this id is in the store's index (opened
  * read-only on first use).  An index that lags behind a crash may miss
@@ -1001,6 +1102,14 @@ struct fb_customers;
  */
 struct fb_customers *fb_customers_load(const char *path,
     struct fb_error *err);
+
+/*
+ * The same, each id replaced by its pseudonym under 'key' (borrowed; it
+ * must outlive the table) as it is read, so the table matches records
+ * from fb-ingest --pseudonymize with the same key.
+ */
+struct fb_customers *fb_customers_load_keyed(const char *path,
+    const struct fb_hmac *key, struct fb_error *err);
 
 /* Fills 'out' (borrowed from 'cs') and returns 1, or returns 0 when unknown. */
 int fb_customers_find(const struct fb_customers *cs, const char *id,

@@ -29,6 +29,7 @@ struct fb_customers {
 	json_t *names;		/* tiers, interned */
 	json_t *flag_sets;	/* arrays of flags, interned by their text */
 	json_t *index;		/* text -> index, for interning */
+	const struct fb_hmac *key;	/* ids are pseudonymized at load */
 };
 
 static const char *const id_names[] = {
@@ -142,7 +143,13 @@ add_row(json_t *row, const struct fb_pos *pos, void *arg,
 	if ((id = fb_table_str(row, id_names, buf, sizeof(buf))) == NULL)
 		return fb_error_set(err, "%s:%lu: no customer id (a column "
 		    "id, customer_id or user_id)", pos->file, pos->line);
-	slot.key = key_of(id, strlen(id));
+	if (cs->key != NULL) {
+		char ps[FB_PSEUDONYM_LEN + 1];
+
+		fb_pseudonym(cs->key, id, strlen(id), ps);
+		slot.key = key_of(ps, FB_PSEUDONYM_LEN);
+	} else
+		slot.key = key_of(id, strlen(id));
 	slot.spend = NAN;
 	if ((s = fb_table_str(row, tier_names, buf, sizeof(buf))) != NULL) {
 		json_t *name = json_string(s);
@@ -192,8 +199,17 @@ add_row(json_t *row, const struct fb_pos *pos, void *arg,
 struct fb_customers *
 fb_customers_load(const char *path, struct fb_error *err)
 {
+	return fb_customers_load_keyed(path, NULL, err);
+}
+
+struct fb_customers *
+fb_customers_load_keyed(const char *path, const struct fb_hmac *key,
+    struct fb_error *err)
+{
 	struct fb_customers *cs = calloc(1, sizeof(*cs));
 
+	if (cs != NULL)
+		cs->key = key;
 	if (cs == NULL || (cs->names = json_array()) == NULL ||
 	    (cs->flag_sets = json_array()) == NULL ||
 	    (cs->index = json_object()) == NULL || grow(cs) < 0) {

@@ -217,7 +217,7 @@ usage_block() {
 		((status == 0)) || errs+=("$t --list-commands: exit $status")
 		[[ -z $stderr ]] || errs+=("$t --list-commands: stderr: $stderr")
 		if [[ $t == fb-store ]]; then
-			[[ $output == $'append\ncat\nrotate\nverify\nprune\nstats' ]] ||
+			[[ $output == $'append\ncat\nrotate\nverify\nprune\nstats\nforget' ]] ||
 			    errs+=("fb-store --list-commands printed:" "$output")
 		elif [[ -n $output ]] && grep -qv '^[a-z][a-z0-9-]*$' <<< "$output"; then
 			errs+=("$t --list-commands: not one word per line:" "$output")
