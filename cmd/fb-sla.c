@@ -156,7 +156,6 @@ struct group {
 struct sla_run {
 	enum mode mode;
 	struct fb_sla *sla;
-	const char *policy_path;
 	fb_time_t now;
 	int64_t within, close_within;
 	int text;		/* --format text */

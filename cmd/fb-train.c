@@ -265,6 +265,7 @@ select_lang(struct trainer *t)
 	if (t->lang == NULL) {
 		for (i = 0; i < t->ndocs; i++) {
 			for (j = 0; j < nseen; j++)
+				/* cppcheck-suppress legacyUninitvar ; j < nseen */
 				if (strcmp(seen[j].lang, t->docs[i].lang) == 0)
 					break;
 			if (j == nseen && nseen < 8) {
@@ -377,12 +378,12 @@ fit(struct trainer *t, const struct fit_conf *fc, double *train_accuracy)
 	/* Fold r in and quantise to 16 bits. */
 	for (i = 0; i < nw; i++) {
 		w[i] *= r[i];
-		if (fabs(w[i]) > maxw)
-			maxw = fabs(w[i]);
+		if (fabsf(w[i]) > maxw)
+			maxw = fabsf(w[i]);
 	}
 	m->scale = maxw > 0 ? (float)(maxw / 32767) : 1;
 	for (i = 0; i < nw; i++)
-		m->w[i] = (int16_t)lrint(w[i] / m->scale);
+		m->w[i] = (int16_t)lrintf(w[i] / m->scale);
 	m->bias = (float)bias;
 	for (k = 0; k < FB_LEX_NFEATURES; k++)
 		m->dense[k] = (float)dense[k];
@@ -480,11 +481,16 @@ main(int argc, char *argv[])
 		case OPT_EPOCHS:
 			fc.epochs = fb_parse_long(arg, 1, 1000, "--epochs");
 			break;
-		case OPT_RATE:
-			fc.rate = atof(arg);
-			if (!(fc.rate > 0 && fc.rate <= 10))
+		case OPT_RATE: {
+			char *end;
+
+			/* atof took "0.5x" for 0.5 */
+			fc.rate = strtod(arg, &end);
+			if (end == arg || *end != '\0' ||
+			    !(fc.rate > 0 && fc.rate <= 10))
 				fb_diex("bad --rate '%s' (0 < R <= 10)", arg);
 			break;
+		}
 		case OPT_BITS:
 			bits = (int)fb_parse_long(arg, 10, 24, "--bits");
 			break;

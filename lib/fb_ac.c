@@ -244,7 +244,7 @@ fb_ac_build(struct fb_ac *ac)
 	}
 	/* Everything that can fail is allocated before anything changes. */
 	count = calloc((size_t)ac->maxdepth + 1, sizeof(*count));
-	order = malloc((ac->nedges ? ac->nedges : 1) * sizeof(*order));
+	order = calloc(ac->nedges ? ac->nedges : 1, sizeof(*order));
 	vals = malloc((ac->npairs ? ac->npairs : 1) * sizeof(*vals));
 	if (nroot > 0)
 		root = calloc(nroot, sizeof(*root));

@@ -210,6 +210,7 @@ fb_buf_addnum(struct fb_buf *b, double x, int digits)
 		fb_buf_addc(b, '-');
 		v = -v;
 	}
+	/* cppcheck-suppress zerodivcond ; scale >= 1 */
 	fb_buf_addint(b, v / scale);
 	v %= scale;
 	if (v == 0)

@@ -21,8 +21,9 @@ extern struct fb_out fb_stdout;
 
 /*
  * Names the program, sets up stdout and the time zone ($TZ, else
- * Asia/Shanghai), and makes a closed pipe a reported write error (EPIPE)
- * instead of a silent death by SIGPIPE.
+ * Asia/Shanghai), and makes a closed pipe or a file-size limit a reported
+ * write error (EPIPE, EFBIG) instead of a silent death by SIGPIPE or
+ * SIGXFSZ.
  */
 void fb_cli_init(const char *name);
 
@@ -112,10 +113,11 @@ extern struct fb_cli_conf fb_conf;
  * here; a bad option prints the usage and exits 2.
  */
 int fb_getopt(int argc, char *argv[], const struct fb_tool *tool,
-    const char **arg);
+    const char **arg) __attribute__((nonnull(2, 3, 4)));
 
 /* Prints the usage lines to stderr and exits 2. */
-void fb_usage(const struct fb_tool *tool) __attribute__((noreturn));
+void fb_usage(const struct fb_tool *tool)
+	__attribute__((noreturn, nonnull(1)));
 
 /* Checked numeric, size, duration and time arguments; exit 2 when bad. */
 long fb_parse_long(const char *s, long min, long max, const char *what);
@@ -176,12 +178,14 @@ uint32_t fb_xintern(struct fb_pool *pl, const char *s, size_t len);
  * calloc, realloc (of 'n' elements of 'size', overflow checked) and
  * strdup that report "out of memory" and exit 2 instead of returning
  * NULL: for a tool's setup (rule and policy files, tables), where there
- * is nothing to do but stop.
+ * is nothing to do but stop.  returns_nonnull tells the compiler and
+ * the static analyzers so (a NULL check after them is dead code).
  */
-void *fb_xcalloc(size_t n, size_t size);
-void *fb_xrealloc(void *p, size_t n, size_t size);
-char *fb_xstrndup(const char *s, size_t n);
-char *fb_xstrdup(const char *s);
+void *fb_xcalloc(size_t n, size_t size) __attribute__((returns_nonnull));
+void *fb_xrealloc(void *p, size_t n, size_t size)
+	__attribute__((returns_nonnull));
+char *fb_xstrndup(const char *s, size_t n) __attribute__((returns_nonnull));
+char *fb_xstrdup(const char *s) __attribute__((returns_nonnull));
 
 /*---- The record loop ----*/
 

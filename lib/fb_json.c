@@ -99,6 +99,7 @@ scan_string(struct scan *sc, int *escaped)
 			uint64_t w, stop;
 
 			memcpy(&w, s + i, 8);
+			/* cppcheck-suppress unreadVariable ; read under GNU C */
 			if ((stop = string_stop(w) & BYTES(0x80)) != 0) {
 #if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 				/* the lowest flag is a true one: go straight there */
@@ -222,6 +223,7 @@ static int
 add_member(struct fb_member **members, size_t *n, size_t *cap,
     const struct fb_member *m, struct scan *sc)
 {
+	/* cppcheck-suppress ctunullpointer ; called only when members != NULL */
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 32;
 		struct fb_member *p = realloc(*members, ncap * sizeof(*p));
@@ -239,6 +241,7 @@ int
 fb_json_scan(const char *s, size_t len, struct fb_member **members,
     size_t *nmembers, size_t *cap, struct fb_error *err)
 {
+	/* cppcheck-suppress ctuuninitvar ; 'err' is only written */
 	struct scan sc = { s, len, 0, err };
 	unsigned char stack[FB_JSON_MAX_DEPTH];	/* '{' or '[' per level */
 	int depth = 0, type = -1;

@@ -1179,7 +1179,7 @@ fb_mail_parse(const char *msg, size_t len, struct fb_mail *mail,
 	struct walk w;
 	struct buf tmp, val, name;
 	const char *fallback;
-	char csraw[64], csbuf[64];
+	char csraw[64] = "", csbuf[64];
 	size_t start = 0, end, i, j;
 
 	memset(mail, 0, sizeof(*mail));

@@ -103,7 +103,7 @@ neutral_texts() {
 @test "bad option values are exit 2 with nothing on stdout, and no model" {
 	local -a bad=("--lang fr" "--lang ''" "--holdout 1" "--holdout x" "--epochs 0"
 	    "--epochs 1001" "--bits 9" "--bits 27" "--ngrams 0-3" "--ngrams 3-2" "--ngrams 1-9"
-	    "--ngrams x" "--rate 0" "--rate -1" "--rate 11" "--rate abc" "--bogus")
+	    "--ngrams x" "--rate 0" "--rate -1" "--rate 11" "--rate abc" "--rate 0.5x" "--rate ''" "--bogus")
 	local a
 	for a in "${bad[@]}"; do
 		eval "run --separate-stderr fb-train -o m.model $a zh.ndjson"

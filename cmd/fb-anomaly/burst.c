@@ -779,6 +779,7 @@ matches(struct burst *b, struct table *t, const uint64_t keys[NBAND],
 		if (!slot_live(b, t, s))
 			continue;
 		x = s->seq1 - 1;
+		/* cppcheck-suppress uninitvar ; only seen[0..nseen) is read */
 		for (j = 0; j < nseen && seen[j] != x; j++)
 			;
 		/* a cluster may be known by several signatures */

@@ -395,8 +395,8 @@ fit(const struct conf *f, double phi, const double *lv, const double *cn,
 		r->chi2 += cn[j] * y * y;
 	}
 	r->z = r->slope / se;
-	r->growth = exp(r->slope * n) - 1;
-	r->monthly = exp(r->slope * DAYS_MONTH / width) - 1;
+	r->growth = expm1(r->slope * n);
+	r->monthly = expm1(r->slope * DAYS_MONTH / width);
 	need = pow(1 + f->min_growth, f->months) - 1;
 	step_need = pow(1 + f->min_growth, width / DAYS_MONTH) - 1;
 	for (j = i + 1; j < nb; j++) {
@@ -579,8 +579,8 @@ trend_finish(void *state)
 			if (r.ok && (!best[k].ok || r.z > best[k].z))
 				best[k] = r;
 		}
-		if (best[k].ok && k < FB_TAXONOMY_NTAGS &&
-		    (c = cat_key(S, fb_taxonomy_tag(k))) >= 0)
+		if (k < FB_TAXONOMY_NTAGS && best[k].ok &&
+		    (c = cat_key(S, fb_taxonomy_tag(k))) >= FB_TAXONOMY_NTAGS)
 			tagged[c - FB_TAXONOMY_NTAGS] = 1;
 	}
 	for (k = 0; k < NKEY && rc == 0; k++) {

@@ -521,7 +521,7 @@ trend_chart(struct fb_buf *out, const json_t *trend)
 {
 	const json_t *labels = json_object_get(trend, "labels");
 	const json_t *rows = json_object_get(trend, "rows"), *row, *counts;
-	size_t n = json_array_size(labels), i, j, every;
+	size_t n = json_array_size(labels), i, j, every, k;
 	double max = 0, step, ymax, v;
 
 	if (n == 0 || json_array_size(rows) == 0)
@@ -539,11 +539,12 @@ trend_chart(struct fb_buf *out, const json_t *trend)
 	    "<title id=\"lines-t\">Items per category and ");
 	esc_json(out, json_object_get(trend, "period"), "period", 20);
 	fb_buf_adds(out, "</title>\n");
-	for (v = 0; v <= ymax + step / 2; v += step)
+	/* counted, not v += step: no rounding error builds up (CERT FLP30) */
+	for (k = 0; (v = (double)k * step) <= ymax + step / 2; k++)
 		fb_buf_printf(out, "<line class=\"%s\" x1=\"%.0f\" y1=\"%.2f\" "
 		    "x2=\"%.0f\" y2=\"%.2f\"/><text class=\"small\" "
 		    "x=\"%.0f\" y=\"%.2f\" text-anchor=\"end\">%.0f</text>\n",
-		    v == 0 ? "axis" : "grid", PLOT_LEFT, plot_y(v, ymax),
+		    k == 0 ? "axis" : "grid", PLOT_LEFT, plot_y(v, ymax),
 		    PLOT_LEFT + PLOT_WIDTH, plot_y(v, ymax), PLOT_LEFT - 4,
 		    plot_y(v, ymax) + 4, v);
 	/* labels such as "2026-09-28" need about 60 units each */

@@ -151,7 +151,7 @@ report_format_change(const struct report_measure *m, const json_t *cur,
 
 /* Appends 's', cut at a character boundary when it does not fit. */
 static void
-key_part(const char *s, char **p, char *end)
+key_part(const char *s, char **p, const char *end)
 {
 	size_t len = strlen(s);
 

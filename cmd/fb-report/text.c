@@ -968,6 +968,7 @@ put_cell(struct text *t, int level, int cw)
 	int i;
 
 	if (t->color && level > 0) {
+		/* cppcheck-suppress arrayIndexOutOfBoundsCond ; level <= 4 */
 		fb_buf_printf(t->out, "\033[48;5;%dm", heat_color[level]);
 		spaces(t, cw);
 		fb_buf_adds(t->out, "\033[0m");

@@ -291,7 +291,7 @@ test_scan_members(void)
 	    "object with nested values scans");
 	is_uint(n, 8, "top-level members only (nested ones are not listed)");
 	ok(cap >= n && m != NULL, "members array allocated (cap %zu)", cap);
-	if (n == 8) {
+	if (n == 8 && m != NULL) {
 		check_member(obj, &m[0], "a", 0, "1");
 		check_member(obj, &m[1], "b\\u0041", 1, "[1, {\"x\":2}]");
 		check_member(obj, &m[2], "c", 0, "{\"d\":\"e\"}");

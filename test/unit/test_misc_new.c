@@ -49,7 +49,8 @@ in_child(void (*fn)(const void *arg, char *out, size_t outsz),
 		abort();
 	if (pid == 0) {
 		close(fds[0]);
-		dup2(errfd, 2);
+		if (dup2(errfd, 2) < 0)
+			_exit(3);
 		buf[0] = '\0';
 		fn(arg, buf, sizeof(buf));
 		if (write(fds[1], buf, strlen(buf)) < 0)

@@ -214,7 +214,8 @@ test_small_files(void)
 		gotlist_free(&g);
 		fb_reader_close(r);
 	}
-	dup2(saved, STDIN_FILENO);
+	if (dup2(saved, STDIN_FILENO) < 0)
+		abort();
 	close(saved);
 }
 

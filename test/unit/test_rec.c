@@ -83,7 +83,8 @@ str_at(struct fb_rec *rec, const char *path, const char *want, size_t wlen)
 		ok(got == NULL, "get_str '%s' is NULL", path);
 		return;
 	}
-	if (ok(got != NULL, "get_str '%s' found", path)) {
+	ok(got != NULL, "get_str '%s' found", path);
+	if (got != NULL) {
 		is_mem(got, len, want, wlen, "get_str '%s' value and length", path);
 		ok(got[len] == '\0', "get_str '%s' is NUL-terminated", path);
 	}

@@ -88,12 +88,12 @@ add_both(struct fb_recent *r, struct model *m, uint64_t key, fb_time_t ts,
     uint64_t serial)
 {
 	struct pay *p = fb_recent_add(r, key, ts);
-	static const struct pay zero;
+	static const unsigned char zero[sizeof(*p)];	/* every byte, padding too */
 	int zeroed;
 
 	if (p == NULL)
 		return 0;
-	zeroed = memcmp(p, &zero, sizeof(*p)) == 0 &&
+	zeroed = memcmp((const unsigned char *)p, zero, sizeof(zero)) == 0 &&
 	    ((uintptr_t)p & 7) == 0;
 	p->serial = serial;
 	p->key = key;
@@ -284,6 +284,8 @@ main(void)
 		w = fb_recent_add(r, 42, i * 10);
 		ok(w != NULL && ((uintptr_t)w & 7) == 0,
 		    "add %d: a payload, 8-byte aligned", i);
+		if (w == NULL)
+			break;
 		w->serial = (uint64_t)i;
 		memset(w->fill, i, sizeof(w->fill));
 	}
@@ -298,6 +300,7 @@ main(void)
 	}
 	ok(n == 3 && good, "three events, newest first, with their ts and "
 	    "payloads (%zu)", n);
+	/* NOLINTNEXTLINE(misc-redundant-expression): the end stays the end */
 	ok(fb_recent_next(r, &it, &ts) == NULL &&
 	    fb_recent_next(r, &it, &ts) == NULL,
 	    "next after the end stays NULL");
