@@ -158,8 +158,8 @@ line_key(struct fb_store *st, const char *line, size_t len)
 
 /*---- Files ----*/
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+fb_store_write_all(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -226,7 +226,8 @@ quarantine_bytes(struct fb_store *st, const char *name, const char *data,
 	snprintf(path, sizeof(path), QUARANTINE "/%s", name);
 	fd = openat(st->dirfd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    FB_STORE_FILE_MODE);
-	if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fd < 0 || fb_store_write_all(fd, data, len) < 0 ||
+	    fsync(fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, path,
 		    strerror(errno));
 		if (fd >= 0)
@@ -903,7 +904,7 @@ gzw_feed(struct gzw *g, const void *data, size_t len, int flush)
 		rc = deflate(&g->zs, flush);
 		if (rc == Z_STREAM_ERROR)
 			return -1;
-		if (write_all(g->fd, (char *)g->out,
+		if (fb_store_write_all(g->fd, (char *)g->out,
 		    sizeof(g->out) - g->zs.avail_out) < 0)
 			return -1;
 	} while (g->zs.avail_out == 0 || (flush == Z_FINISH &&
@@ -1260,7 +1261,7 @@ flush_queue(struct fb_store *st, struct fb_error *err)
 		goto out;
 	op = &st->opens[st->nopens - 1];
 	before = st->open_size;
-	if (write_all(st->open_fd, st->qbuf, keptlen) < 0 ||
+	if (fb_store_write_all(st->open_fd, st->qbuf, keptlen) < 0 ||
 	    fsync(st->open_fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, op->name,
 		    strerror(errno));

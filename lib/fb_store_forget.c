@@ -118,7 +118,8 @@ idset_has(const struct idset *s, const char *id, size_t len)
 	if (s->n == 0)
 		return 0;
 	k = fb_store_id_key(id, len);
-	for (i = (size_t)k.h1 & (s->cap - 1); s->used[i]; i = (i + 1) & (s->cap - 1))
+	for (i = (size_t)k.h1 & (s->cap - 1); s->used[i];
+	    i = (i + 1) & (s->cap - 1))
 		if (s->slots[i].h1 == k.h1 && s->slots[i].h2 == k.h2)
 			return 1;
 	return 0;
@@ -159,7 +160,8 @@ idset_add(struct idset *s, const char *id, size_t len)
 		s->used = used;
 		s->cap = ncap;
 	}
-	for (i = (size_t)k.h1 & (s->cap - 1); s->used[i]; i = (i + 1) & (s->cap - 1))
+	for (i = (size_t)k.h1 & (s->cap - 1); s->used[i];
+	    i = (i + 1) & (s->cap - 1))
 		if (s->slots[i].h1 == k.h1 && s->slots[i].h2 == k.h2)
 			return 0;
 	if ((s->ids[s->n] = strndup(id, len)) == NULL)
@@ -191,7 +193,8 @@ bloom_add(uint8_t *b, const char *id, size_t len)
 
 	fb_hash128(id, len, 7, h);
 	for (k = 0; k < 3; k++) {
-		size_t bit = (size_t)((h[0] + (uint64_t)k * h[1]) & (BLOOM_BITS - 1));
+		size_t bit = (size_t)((h[0] + (uint64_t)k * h[1]) &
+		    (BLOOM_BITS - 1));
 
 		b[bit / 8] |= (uint8_t)(1 << (bit % 8));
 	}
@@ -205,7 +208,8 @@ bloom_has(const uint8_t *b, const char *id, size_t len)
 
 	fb_hash128(id, len, 7, h);
 	for (k = 0; k < 3; k++) {
-		size_t bit = (size_t)((h[0] + (uint64_t)k * h[1]) & (BLOOM_BITS - 1));
+		size_t bit = (size_t)((h[0] + (uint64_t)k * h[1]) &
+		    (BLOOM_BITS - 1));
 
 		if (!(b[bit / 8] & (1 << (bit % 8))))
 			return 0;
@@ -217,9 +221,11 @@ bloom_has(const uint8_t *b, const char *id, size_t len)
 
 enum kind {
 	L_KEEP,			/* not theirs */
-	L_ITEM,			/* one of the customers' feedback items */
+	/* one of the customers' feedback items */
+	L_ITEM,
 	L_EVENT,		/* an event of an item in S */
-	L_NAMED,		/* another line that names a customer or an item in S */
+	/* another line that names a customer or an item in S */
+	L_NAMED,
 };
 
 /*
@@ -246,7 +252,10 @@ names_someone(const struct job *j, const char *p, size_t len)
 				e++;
 		if (e >= len)
 			e = len;
-		/* Decoded when it is a whole string token, else as the bytes stand. */
+		/*
+		 * Decoded when it is a whole string token, else as the bytes
+		 * stand.
+		 */
 		buf = e + 1 - i <= sizeof(small) ? small : malloc(e + 1 - i);
 		n = -1;
 		if (buf != NULL && e < len)
@@ -269,7 +278,10 @@ names_someone(const struct job *j, const char *p, size_t len)
 	return 0;
 }
 
-/* Classifies a stored line; 'j->rec' holds it parsed unless L_NAMED or a bad line. */
+/*
+ * Classifies a stored line; 'j->rec' holds it parsed unless L_NAMED or a
+ * bad line.
+ */
 static enum kind
 classify(struct job *j, const char *line, size_t len, int *parsed)
 {
@@ -333,8 +345,8 @@ skeleton(struct job *j)
 		int sub_first = 1;
 
 		for (m = 0; item_keep_sub[k].sub[m] != NULL; m++) {
-			snprintf(path, sizeof(path), "%s.%s", item_keep_sub[k].parent,
-			    item_keep_sub[k].sub[m]);
+			snprintf(path, sizeof(path), "%s.%s",
+			    item_keep_sub[k].parent, item_keep_sub[k].sub[m]);
 			if (!fb_rec_raw(&j->rec, path, &v))
 				continue;
 			if (sub_first) {
@@ -371,13 +383,15 @@ scrub_event(struct job *j)
 	for (k = 0; k < j->rec.nmembers && !extra; k++) {
 		const struct fb_member *mb = &j->rec.members[k];
 
-		if (mb->key_escaped || !in_list(event_keep, mb->key.p, mb->key.len))
+		if (mb->key_escaped ||
+		    !in_list(event_keep, mb->key.p, mb->key.len))
 			extra = 1;
 		for (m = 0; m < k && !extra; m++)
 			if (j->rec.members[m].key.len == mb->key.len &&
 			    memcmp(j->rec.members[m].key.p, mb->key.p,
 			    mb->key.len) == 0)
-				extra = 1;	/* a repeated key hides a value */
+				/* a repeated key hides a value */
+				extra = 1;
 	}
 	if (!extra)
 		return 0;
@@ -477,7 +491,10 @@ struct rewrite {
 	size_t first_len;
 };
 
-/* Notes a line kept at the end of 'j->out', for the header of a sealed segment. */
+/*
+ * Notes a line kept at the end of 'j->out', for the header of a sealed
+ * segment.
+ */
 static void
 note_kept(struct job *j, struct rewrite *rw, size_t len)
 {
@@ -598,24 +615,10 @@ rewrite_line(struct job *j, const char *line, size_t len, size_t raw_len,
 
 /*---- Writing files ----*/
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Writes 'data' gzip-compressed to 'fd', with 'comment' in the header when not NULL. */
+/*
+ * Writes 'data' gzip-compressed to 'fd', with 'comment' in the header when
+ * not NULL.
+ */
 static int
 write_gzip(int fd, const char *data, size_t len, const char *comment,
     int level)
@@ -648,7 +651,8 @@ write_gzip(int fd, const char *data, size_t len, const char *comment,
 			zs.avail_out = sizeof(out);
 			rc = deflate(&zs, flush);
 			if (rc == Z_STREAM_ERROR ||
-			    write_all(fd, (char *)out, sizeof(out) - zs.avail_out) < 0) {
+			    fb_store_write_all(fd, (char *)out,
+			    sizeof(out) - zs.avail_out) < 0) {
 				deflateEnd(&zs);
 				return -1;
 			}
@@ -678,7 +682,7 @@ replace_file(struct fb_store *st, int dirfd, const char *name,
 		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
 		    tmp, strerror(errno));
 	if ((gz ? write_gzip(fd, data, len, comment, level) :
-	    write_all(fd, data, len)) < 0 || fsync(fd) < 0) {
+	    fb_store_write_all(fd, data, len)) < 0 || fsync(fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, tmp,
 		    strerror(errno));
 		close(fd);
@@ -722,7 +726,8 @@ rewrite_file(struct job *j, int dirfd, const char *name, uint32_t seq,
 		return 0;
 	j->f->files++;
 	if (j->f->dry_run) {
-		fb_store_note(st, name, "would erase %llu records and %llu events",
+		fb_store_note(st, name,
+		    "would erase %llu records and %llu events",
 		    (unsigned long long)(j->f->records - before_r),
 		    (unsigned long long)(j->f->events - before_e));
 		return 0;
@@ -733,7 +738,8 @@ rewrite_file(struct job *j, int dirfd, const char *name, uint32_t seq,
 	 */
 	if (j->nkeys > 0 && seq > 0) {
 		for (k = 0; k < j->nkeys; k++)
-			if (fb_idx_add(&st->idx, st->dirfd, j->keys[k], seq, err) < 0)
+			if (fb_idx_add(&st->idx, st->dirfd, j->keys[k], seq,
+			    err) < 0)
 				return -1;
 		if (fb_idx_sync(&st->idx, st->idx.hdr->wm_seq,
 		    st->idx.hdr->wm_off, err) < 0)
@@ -750,12 +756,16 @@ rewrite_file(struct job *j, int dirfd, const char *name, uint32_t seq,
 	if (sealed) {
 		fb_time_t min, max;
 
-		/* A sealed segment is sorted by ts, and stays so: its ends are its range. */
+		/*
+		 * A sealed segment is sorted by ts, and stays so: its ends
+		 * are its range.
+		 */
 		if (fb_store_line_ts(st, j->out.p + rw.first_off, rw.first_len,
 		    &min) < 0 || fb_store_line_ts(st, j->out.p + rw.last_off,
 		    rw.last_len, &max) < 0)
-			return fb_error_set(err, "'%s': a record without a valid "
-			    "ts; run 'fb-store verify --repair' first", name);
+			return fb_error_set(err, "'%s': a record without a "
+			    "valid ts; run 'fb-store verify --repair' first",
+			    name);
 		fb_time_format(min, mn);
 		fb_time_format(max, mx);
 		snprintf(comment, sizeof(comment), HDR_TAG
@@ -884,7 +894,10 @@ load_pending(struct job *j, struct fb_error *err)
 	return 1;
 }
 
-/* Adds 's' to the log line: ids are data, so nothing that could split the line. */
+/*
+ * Adds 's' to the log line: ids are data, so nothing that could split the
+ * line.
+ */
 static void
 add_plain(struct fb_buf *b, const char *s)
 {
@@ -916,7 +929,10 @@ audit(struct job *j, struct fb_error *err)
 			fb_buf_addc(&b, ',');
 		add_plain(&b, j->S.ids[k]);
 	}
-	/* A run a crash cut short was finished here: its counts are the rest. */
+	/*
+	 * A run a crash cut short was finished here: its counts are the
+	 * rest.
+	 */
 	if (j->f->resumed)
 		fb_buf_adds(&b, " resumed=1");
 	fb_buf_addc(&b, '\n');
@@ -926,7 +942,7 @@ audit(struct job *j, struct fb_error *err)
 	}
 	fd = openat(j->st->dirfd, AUDIT_LOG, O_WRONLY | O_CREAT | O_APPEND |
 	    O_CLOEXEC, FB_STORE_FILE_MODE);
-	if (fd < 0 || write_all(fd, b.p, b.len) < 0 || fsync(fd) < 0)
+	if (fd < 0 || fb_store_write_all(fd, b.p, b.len) < 0 || fsync(fd) < 0)
 		rc = fb_error_set(err, "cannot write '%s/%s': %s", j->st->dir,
 		    AUDIT_LOG, strerror(errno));
 	if (fd >= 0)
@@ -1049,7 +1065,8 @@ run(struct job *j, struct fb_error *err)
 	if (st->nopens > 0) {
 		const struct seg *op = &st->opens[st->nopens - 1];
 
-		if (rewrite_file(j, st->dirfd, op->name, op->seq, 0, 0, 0, err) < 0)
+		if (rewrite_file(j, st->dirfd, op->name, op->seq, 0, 0, 0,
+		    err) < 0)
 			goto out;
 		/* A shorter open segment: the index's watermark follows it. */
 		if (!j->f->dry_run && fb_store_catch_up(st, 0, err) < 0)
@@ -1122,14 +1139,21 @@ fb_store_forget(struct fb_store *st, struct fb_forget *f, struct fb_error *err)
 	if (!f->dry_run) {
 		if (audit(&j, err) < 0)
 			goto out;
-		/* Done: only now may the link from events to the customer go. */
+		/*
+		 * Done: only now may the link from events to the customer
+		 * go.
+		 */
 		if (pending || j.S.n > 0) {
-			if (unlinkat(st->dirfd, PENDING, 0) < 0 && errno != ENOENT) {
+			if (unlinkat(st->dirfd, PENDING, 0) < 0 &&
+			    errno != ENOENT) {
 				fb_error_set(err, "cannot remove '%s/%s': %s",
 				    st->dir, PENDING, strerror(errno));
 				goto out;
 			}
-			/* If this is lost, the next run only finds nothing to do. */
+			/*
+			 * If this is lost, the next run only finds nothing to
+			 * do.
+			 */
 			(void)fsync(st->dirfd);
 		}
 	}
