@@ -296,16 +296,17 @@ sb_put(struct sbuf *b, const char *s, size_t n)
 {
 	size_t room = sizeof(b->p) - 1 - b->len;
 
+	/* NOLINTBEGIN(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (n > room) {
 		/*
 		 * Cut before a continuation byte.  s[room] exists as n > room
 		 * (the analyzer takes sb_puts' strlen for any size).
 		 */
 		n = room;
-		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
+	/* NOLINTEND(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -565,7 +566,8 @@ static const struct pname p_hotel[] = {
 };
 
 static const struct category {
-	/* cppcheck-suppress unusedStructMember ; zh names the id for a reader */
+	/* zh names the id for a reader */
+	/* cppcheck-suppress unusedStructMember */
 	const char *id, *zh;
 	double weight;
 	int price_lo, price_hi;

@@ -469,8 +469,9 @@ seen_add(struct conf *c, const char *id)
  */
 static const char *const identifying_names[] = {
 	"email", "e-mail", "mail", "phone", "mobile", "tel", "telephone",
-	"name", "from_name", "contact", "手机", "手机号", "手机号码", "电话",
-	"联系电话", "联系方式", "邮箱", "电子邮箱", "姓名", "联系人", NULL
+	"name", "from_name", "contact", "手机", "手机号", "手机号码",
+	"电话", "联系电话", "联系方式", "邮箱", "电子邮箱",
+	"姓名", "联系人", NULL
 };
 
 static int
@@ -1544,7 +1545,8 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 		/* The raw bytes, as read, for --reject. */
 		if (rawlen == 0)
 			start = line.pos.line;
-		if (rawcap - rawlen <= len) {	/* room for len and a '\n' */
+		/* room for len and a '\n' */
+		if (rawcap - rawlen <= len) {
 			rawcap = (rawlen + len + 1) * 2;
 			raw = fb_xrealloc(raw, rawcap, 1);
 		}
@@ -1716,8 +1718,10 @@ mail_item(struct conf *c, struct item *it, const char *msg, size_t len,
 /* One message of read_mail(), as it is read. */
 struct mail_msg {
 	struct fb_buf buf;	/* its bytes so far */
-	unsigned long line;	/* the line it starts on, 0 before it starts */
-	int rejected;		/* had a line past --max-line: goes to --reject */
+	/* the line it starts on, 0 before it starts */
+	unsigned long line;
+	/* had a line past --max-line: goes to --reject */
+	int rejected;
 };
 
 /* Ends the message in 'm': parses it, or closes its --reject line. */
@@ -1764,11 +1768,15 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 		size_t len = line.raw_len;
 		int whole = line.status == FB_LINE_OK;
 
-		if (mbox && whole && m.line > 0 && strncmp(data, "From ", 5) == 0 &&
+		if (mbox && whole && m.line > 0 &&
+		    strncmp(data, "From ", 5) == 0 &&
 		    (rc = mail_end(c, it, &m, name)) < 0)
 			break;
 		if (m.line == 0) {
-			/* Blank lines before the first "From " line are not a message. */
+			/*
+			 * Blank lines before the first "From " line are not a
+			 * message.
+			 */
 			if (mbox && whole && strspn(data, "\r") == len)
 				continue;
 			m.line = line.pos.line;
@@ -1859,7 +1867,9 @@ read_text(struct conf *c, struct item *it, const char *path)
 				continue;
 			}
 		}
-		if (conv == NULL && (fb_utf8_check(line.data, line.len) != line.len || memchr(line.data, '\0', line.len) != NULL)) {
+		if (conv == NULL &&
+		    (fb_utf8_check(line.data, line.len) != line.len ||
+		    memchr(line.data, '\0', line.len) != NULL)) {
 			if (fb_rejectf(&line.pos, line.data, line.raw_len,
 			    "invalid UTF-8 or NUL byte") < 0) {
 				rc = -1;
@@ -2105,7 +2115,8 @@ main(int argc, char *argv[])
 		struct fb_error err;
 
 		/* A key kept with the data would undo the pseudonyms. */
-		if (c.store_dir != NULL && fb_path_inside(c.key_file, c.store_dir))
+		if (c.store_dir != NULL &&
+		    fb_path_inside(c.key_file, c.store_dir))
 			fb_diex("key file '%s' is inside the store '%s'; keep "
 			    "the key apart from the data", c.key_file,
 			    c.store_dir);

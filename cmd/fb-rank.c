@@ -256,7 +256,8 @@ policy_duration(struct policy_ld *ld, const char *s)
 	int64_t ms;
 
 	if (fb_duration_parse(s, &ms, &err) < 0 || ms <= 0) {
-		ld_fail(ld, "invalid duration '%s' (use e.g. 30d, 24h, 90m)", s);
+		ld_fail(ld, "invalid duration '%s' (use e.g. 30d, 24h, 90m)",
+		    s);
 		return 1;
 	}
 	return ms;
@@ -342,8 +343,8 @@ policy_load(struct policy *p, const char *path, struct fb_error *err)
 			int pr = n == 3 ? priority_of(w[1]) : -1;
 
 			if (pr < 0 || pr > 2) {
-				ld_fail(&ld, "'priority' takes P0, P1 or P2 and "
-				    "the least urgency for it");
+				ld_fail(&ld, "'priority' takes P0, P1 or P2 "
+				    "and the least urgency for it");
 				break;
 			}
 			p->threshold[pr] = policy_num(&ld, w[2], 0, 1);
@@ -351,8 +352,8 @@ policy_load(struct policy *p, const char *path, struct fb_error *err)
 			struct severity_rule *s;
 
 			if (n != 3 && n != 4) {
-				ld_fail(&ld, "'severity' takes a tag pattern, a "
-				    "score and optionally a priority");
+				ld_fail(&ld, "'severity' takes a tag pattern, "
+				    "a score and optionally a priority");
 				break;
 			}
 			p->sev = xgrow(p->sev, p->nsev, sizeof(*p->sev));
@@ -362,12 +363,13 @@ policy_load(struct policy *p, const char *path, struct fb_error *err)
 			s->floor = NO_FLOOR;
 			s->line = ld.line;
 			if (n == 4 && (s->floor = priority_of(w[3])) < 0)
-				ld_fail(&ld, "'%s' is not a priority (P0 to P3)",
-				    w[3]);
+				ld_fail(&ld, "'%s' is not a priority "
+				    "(P0 to P3)", w[3]);
 			if (strpbrk(w[1], "*?[") == NULL &&
 			    !fb_taxonomy_has(w[1]))
-				ld_fail(&ld, "'%s' is not a tag of the taxonomy "
-				    "(write a pattern with * for others)", w[1]);
+				ld_fail(&ld, "'%s' is not a tag of the "
+				    "taxonomy (write a pattern with * for "
+				    "others)", w[1]);
 		} else if (strcmp(w[0], "emotion") == 0)
 			add_named(&p->emotions, &ld, w, n);
 		else if (strcmp(w[0], "tier") == 0)
@@ -389,8 +391,8 @@ policy_load(struct policy *p, const char *path, struct fb_error *err)
 			sp->spend = policy_num(&ld, w[1], 0, 1e15);
 			sp->score = policy_num(&ld, w[2], 0, 1);
 			if (p->nspend > 0 && sp->spend <= sp[-1].spend)
-				ld_fail(&ld, "spend amounts must grow from line "
-				    "to line");
+				ld_fail(&ld, "spend amounts must grow from "
+				    "line to line");
 			p->nspend++;
 		} else if (strcmp(w[0], "reach") == 0)
 			policy_fields(p->reach, &p->nreach, &ld, w, n);

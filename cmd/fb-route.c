@@ -667,8 +667,8 @@ parse_action(struct router *r, const char *file, unsigned long line,
 		if (fb_duration_parse(w[0], &ms, &err) < 0)
 			return load_fail(file, line, "%s", err.msg);
 		if (ms <= 0)
-			return load_fail(file, line, "notify '%s': the duration "
-			    "must be more than 0", w[0]);
+			return load_fail(file, line, "notify '%s': the "
+			    "duration must be more than 0", w[0]);
 		fb_duration_format(ms, rule->notify, sizeof(rule->notify));
 		break;
 	default:

@@ -354,7 +354,10 @@ add_customer(struct conf *c, const char *id)
 	c->customers[c->ncustomers++] = id;
 }
 
-/* --customers-from: one id a line; blanks around it, blank lines and #comments skipped. */
+/*
+ * --customers-from: one id a line; blanks around it, blank lines and
+ * #comments skipped.
+ */
 static char **
 read_customers(struct conf *c)
 {
@@ -553,7 +556,8 @@ main(int argc, char *argv[])
 
 	/* Readers may die at any moment; writers stop between steps. */
 	if (strcmp(cmd, "append") == 0 || strcmp(cmd, "rotate") == 0 ||
-	    strcmp(cmd, "prune") == 0 || (strcmp(cmd, "verify") == 0 && c.repair))
+	    strcmp(cmd, "prune") == 0 ||
+	    (strcmp(cmd, "verify") == 0 && c.repair))
 		catch_stop_signals();
 	if (strcmp(cmd, "append") == 0)
 		status = cmd_append(&c, argc - optind, argv + optind);

@@ -265,7 +265,8 @@ select_lang(struct trainer *t)
 	if (t->lang == NULL) {
 		for (i = 0; i < t->ndocs; i++) {
 			for (j = 0; j < nseen; j++)
-				/* cppcheck-suppress legacyUninitvar ; j < nseen */
+				/* j < nseen */
+				/* cppcheck-suppress legacyUninitvar */
 				if (strcmp(seen[j].lang, t->docs[i].lang) == 0)
 					break;
 			if (j == nseen && nseen < 8) {

@@ -1001,18 +1001,25 @@ json_t *fb_store_stats(struct fb_store *st, struct fb_error *err);
 
 /* What fb_store_forget() is asked to do, and what it did. */
 struct fb_forget {
-	/* the customers: SHA-256 of each id as stored (raw, or its pseudonym) */
+	/*
+	 * the customers: SHA-256 of each id as stored (raw, or its
+	 * pseudonym)
+	 */
 	const unsigned char (*customers)[FB_SHA256_LEN];
 	size_t ncustomers;
-	int drop;		/* remove items and events instead of redacting */
+	/* remove items and events instead of redacting */
+	int drop;
 	int dry_run;		/* count only; change nothing */
 	/* results */
 	uint64_t records;	/* their feedback items erased */
 	uint64_t events;	/* events of those items erased or stripped */
-	uint64_t other;		/* other lines naming them (alerts), removed */
-	uint64_t files;		/* segments and quarantine files rewritten */
+	/* other lines naming them (alerts), removed */
+	uint64_t other;
+	/* segments and quarantine files rewritten */
+	uint64_t files;
 	size_t ncustomers_run;	/* customers, a resumed run's included */
-	int resumed;		/* a run a crash cut short was finished too */
+	/* a run a crash cut short was finished too */
+	int resumed;
 	char *ids;		/* the items' ids, ", "-separated; owned */
 	size_t nids;
 };

@@ -193,7 +193,10 @@ fb_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
 void
 fb_memzero(void *p, size_t len)
 {
-	/* A volatile pointer: the compiler may not drop stores to dying memory. */
+	/*
+	 * A volatile pointer: the compiler may not drop stores to dying
+	 * memory.
+	 */
 	volatile unsigned char *v = p;
 
 	while (len-- > 0)
@@ -258,9 +261,9 @@ fb_hmac_key_load(const char *path, struct fb_hmac *key, struct fb_error *err)
 		len += (size_t)n;
 	}
 	if (len < KEY_MIN) {
-		fb_error_set(err, "key file '%s' holds %zu bytes; a key needs at "
-		    "least %d (head -c 32 /dev/urandom > KEYFILE)", path, len,
-		    KEY_MIN);
+		fb_error_set(err, "key file '%s' holds %zu bytes; a key needs "
+		    "at least %d (head -c 32 /dev/urandom > KEYFILE)", path,
+		    len, KEY_MIN);
 		goto fail;
 	}
 	if (len > KEY_MAX) {
@@ -289,7 +292,8 @@ fb_is_pseudonym(const char *s, size_t len)
 	if (len != FB_PSEUDONYM_LEN || s[0] != 'h' || s[1] != ':')
 		return 0;
 	for (i = 2; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return 1;
 }

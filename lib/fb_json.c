@@ -99,7 +99,8 @@ scan_string(struct scan *sc, int *escaped)
 			uint64_t w, stop;
 
 			memcpy(&w, s + i, 8);
-			/* cppcheck-suppress unreadVariable ; read under GNU C */
+			/* read under GNU C */
+			/* cppcheck-suppress unreadVariable */
 			if ((stop = string_stop(w) & BYTES(0x80)) != 0) {
 #if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 				/* the lowest flag is a true one: go straight there */
@@ -223,7 +224,8 @@ static int
 add_member(struct fb_member **members, size_t *n, size_t *cap,
     const struct fb_member *m, struct scan *sc)
 {
-	/* cppcheck-suppress ctunullpointer ; called only when members != NULL */
+	/* called only when members != NULL */
+	/* cppcheck-suppress ctunullpointer */
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 32;
 		struct fb_member *p = realloc(*members, ncap * sizeof(*p));

@@ -93,7 +93,10 @@ fb_reject_close(void)
 	int status = 0;
 
 	if (reject_have) {
-		/* A write that failed was reported when it failed: once is enough. */
+		/*
+		 * A write that failed was reported when it failed: once is
+		 * enough.
+		 */
 		int reported = reject_out.err != 0;
 		int flushed = fb_out_flush(&reject_out);
 
@@ -103,8 +106,8 @@ fb_reject_close(void)
 		}
 		if (flushed < 0) {
 			if (!reported)
-				fb_warnx("cannot write '%s': %s", fb_conf.reject,
-				    strerror(reject_out.err));
+				fb_warnx("cannot write '%s': %s",
+				    fb_conf.reject, strerror(reject_out.err));
 			status = FB_EXIT_ERROR;
 		}
 		fb_out_release(&reject_out);

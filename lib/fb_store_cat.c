@@ -225,10 +225,13 @@ src_start(struct cat *c, struct src *s)
 		c->damaged = 1;
 		return 0;
 	}
-	/* Only a sealed segment is opened here; the open one is held already. */
+	/*
+	 * Only a sealed segment is opened here; the open one is held
+	 * already.
+	 */
 	if (s->fd < 0 && check_sealed(fd, s->name, &err) < 0) {
-		fb_store_note(c->st, s->name, "%s: none of its records written; "
-		    "run 'fb-store verify --repair'", err.msg);
+		fb_store_note(c->st, s->name, "%s: none of its records "
+		    "written; run 'fb-store verify --repair'", err.msg);
 		close(fd);
 		c->damaged = 1;
 		return 0;

@@ -384,7 +384,8 @@ fb_time_parse(const char *s, fb_time_t *t, struct fb_error *err)
 		errno = 0;
 		secs = strtod(p, &end);
 		if (secs >= 0 && errno == 0 && *end == '\0' &&
-		    /* NOLINTNEXTLINE(bugprone-integer-division): whole seconds */
+		    /* whole seconds */
+		    /* NOLINTNEXTLINE(bugprone-integer-division) */
 		    secs < (double)(TIME_LAST / 1000 + 1)) {
 			*t = (fb_time_t)(secs * 1000.0 + 0.5);
 			return 0;

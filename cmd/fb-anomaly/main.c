@@ -184,15 +184,15 @@ load_policy(struct an_conf *c, const char *path, struct fb_error *err)
 			section[len - 2] = '\0';
 			if (!known_detector(section)) {
 				fb_error_set(err, "%s: unknown detector '%s' "
-				    "(sku, volume, burst, trend, repeat)", where,
-				    section);
+				    "(sku, volume, burst, trend, repeat)",
+				    where, section);
 				goto fail;
 			}
 			continue;
 		}
 		if (section[0] == '\0') {
-			fb_error_set(err, "%s: '%s' before any [section]", where,
-			    words[0]);
+			fb_error_set(err, "%s: '%s' before any [section]",
+			    where, words[0]);
 			goto fail;
 		}
 		if (n < 2) {

@@ -601,7 +601,8 @@ errors(void)
 		"9-17", "09:00-09:00", "00:00-00:00", "25:00-26:00",
 		"09:00-24:01", "24:00-01:00", "09:00-12:00 11:00-13:00",
 		"09:00-12:00 x", "", "09:00", "09:00-12:00;13:00-14:00",
-		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one long list */
+		/* one long list */
+		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
 		"01:00-02:00 02:00-03:00 03:00-04:00 04:00-05:00 05:00-06:00 "
 		"06:00-07:00 07:00-08:00 08:00-09:00 09:00-10:00 10:00-11:00 "
 		"11:00-12:00 12:00-13:00 13:00-14:00 14:00-15:00 15:00-16:00 "
@@ -1053,7 +1054,8 @@ random_calendars(void)
 				if (t >= b)
 					continue;
 				/* the excluded spans, as the model sees them */
-				if (!w && (!in_gap || strcmp(why, last_why) != 0)) {
+				if (!w && (!in_gap ||
+				    strcmp(why, last_why) != 0)) {
 					size_t len = strlen(expect);
 
 					if (in_gap &&

@@ -85,7 +85,10 @@ test_sha256(void)
 	    "SHA-256 of a million 'a' in one piece");
 	free(a);
 
-	/* Lengths around the padding boundary (55, 56, 64 bytes) agree in one piece and bytewise. */
+	/*
+	 * Lengths around the padding boundary (55, 56, 64 bytes) agree in one
+	 * piece and bytewise.
+	 */
 	for (k = 54; k <= 66; k++) {
 		char msg[80];
 		size_t i;
@@ -96,8 +99,8 @@ test_sha256(void)
 			fb_sha256_update(&c, msg + i, 1);
 		fb_sha256_final(&c, d);
 		fb_hex(d, sizeof(d), hex);
-		is_str(hex, sha_hex(msg, k), "SHA-256 of %zu bytes, byte by byte",
-		    k);
+		is_str(hex, sha_hex(msg, k),
+		    "SHA-256 of %zu bytes, byte by byte", k);
 	}
 }
 
@@ -177,17 +180,19 @@ test_key_file(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	for (i = 0; i < sizeof(raw); i++)
-		raw[i] = (unsigned char)(i * 37);	/* NUL, newline and high bytes */
+		/* NUL, newline and high bytes */
+		raw[i] = (unsigned char)(i * 37);
 	raw[5] = '\n';
 	p = key_file(dir, "good.key", raw, sizeof(raw), 0600);
-	ok(fb_hmac_key_load(p, &key, &err) == 0, "a 32-byte binary key in a 0600 file loads");
+	ok(fb_hmac_key_load(p, &key, &err) == 0,
+	    "a 32-byte binary key in a 0600 file loads");
 
 	fb_hmac_sha256(raw, sizeof(raw), "c-1001", 6, mac);
 	want[0] = 'h';
 	want[1] = ':';
 	fb_hex(mac, 16, want + 2);
-	is_int((intmax_t)fb_pseudonym(&key, "c-1001", 6, pseud), FB_PSEUDONYM_LEN,
-	    "a pseudonym is 34 characters");
+	is_int((intmax_t)fb_pseudonym(&key, "c-1001", 6, pseud),
+	    FB_PSEUDONYM_LEN, "a pseudonym is 34 characters");
 	is_str(pseud, want, "the pseudonym is h: and the first 128 bits of the "
 	    "HMAC of the raw id with every key byte");
 	fb_pseudonym(&key, "c-1001", 6, again);
@@ -206,7 +211,8 @@ test_key_file(void)
 	    != NULL, "a key the group can read is refused, saying chmod 600");
 	diag("%s", err.msg);
 	p = key_file(dir, "world.key", raw, sizeof(raw), 0604);
-	ok(fb_hmac_key_load(p, &key, &err) < 0, "a key others can read is refused");
+	ok(fb_hmac_key_load(p, &key, &err) < 0,
+	    "a key others can read is refused");
 	p = key_file(dir, "short.key", raw, 15, 0600);
 	ok(fb_hmac_key_load(p, &key, &err) < 0 && strstr(err.msg, "16") != NULL,
 	    "a key of 15 bytes is refused");
@@ -228,10 +234,12 @@ test_key_file(void)
 	snprintf(path, sizeof(path), "%s/good.key", dir);
 	ok(fb_path_inside(path, dir), "a file in the directory is inside it");
 	snprintf(path, sizeof(path), "%s/./x.key", dir);
-	ok(fb_path_inside(path, dir), "a file not yet made is judged by its directory");
+	ok(fb_path_inside(path, dir),
+	    "a file not yet made is judged by its directory");
 	ok(!fb_path_inside(path, "/nonexistent-fb-store"),
 	    "no directory, nothing inside");
-	ok(!fb_path_inside("/etc/passwd", dir), "a file elsewhere is not inside");
+	ok(!fb_path_inside("/etc/passwd", dir),
+	    "a file elsewhere is not inside");
 
 	{
 		static const char *const names[] = { "good.key", "open.key",

@@ -88,7 +88,8 @@ add_both(struct fb_recent *r, struct model *m, uint64_t key, fb_time_t ts,
     uint64_t serial)
 {
 	struct pay *p = fb_recent_add(r, key, ts);
-	static const unsigned char zero[sizeof(*p)];	/* every byte, padding too */
+	/* every byte, padding too */
+	static const unsigned char zero[sizeof(*p)];
 	int zeroed;
 
 	if (p == NULL)
