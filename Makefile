@@ -4,10 +4,13 @@
 #   make deps             install the Debian packages that are missing
 #   make check            deps, build, C unit tests of lib/, bats tests
 #   make check SANITIZE=1 the same under ASan+UBSan
+#   make lint             cppcheck, clang-tidy and mandoc -Tlint
+#   make valgrind         unit and bats tests under valgrind memcheck
 #   make install PREFIX=/usr/local DESTDIR=
 #   make demo             set up and run the main job on the sample data
 #   make model            retrain share/fb/sentiment.*.model from ../shared/data
 #   make bench            fb against cat, gzip, jq and Miller (about an hour)
+#   make fuzz FUZZ_SECONDS=60  each libFuzzer target that long (clang)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -120,6 +123,32 @@ $(BUILDDIR)/test/%: $(BUILDDIR)/test/%.o $(LIBFB)
 
 test-progs: $(TEST_BINS)
 
+# The fuzz targets (test/fuzz/fuzz_NAME.c) linked with a plain driver
+# instead of libFuzzer: make check replays each one's seed corpus and the
+# inputs that once found a bug, with CC and, with SANITIZE=1, under the
+# sanitizers.  Targets that read a tool's own parser include its .c file;
+# fb-anomaly's also needs its detectors.
+FUZZ_SRC = $(wildcard test/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:test/fuzz/fuzz_%.c=%)
+REPLAY_BINS = $(FUZZ_NAMES:%=$(BUILDDIR)/test/fuzz/replay-%)
+
+$(BUILDDIR)/test/fuzz/replay-%: $(BUILDDIR)/test/fuzz/fuzz_%.o \
+    $(BUILDDIR)/test/fuzz/replay.o $(LIBFB)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBFB) $(DEP_LIBS) \
+	  $(CSV_LIBS) $(MATH_LIBS)
+$(BUILDDIR)/test/fuzz/replay-anomaly_conf: $(filter-out %/main.o,$(ANOMALY_OBJ))
+
+fuzz-replay: $(REPLAY_BINS)
+	@fail=0; for n in $(FUZZ_NAMES); do \
+	  t=$(BUILDDIR)/test/fuzz/replay-$$n; \
+	  if out=$$($$t test/fuzz/corpus/$$n test/fuzz/regress/$$n 2>&1); then \
+	    ok=1; bad=0; else ok=0; bad=1; fail=1; \
+	    printf '%s\n' "$$out" | tail -30; \
+	    echo "not ok - $$t test/fuzz/corpus/$$n test/fuzz/regress/$$n"; fi; \
+	  printf '%s (%s): %s ok, %s not ok\n' $$t \
+	    "$$(printf '%s\n' "$$out" | tail -1)" $$ok $$bad; \
+	done; exit $$fail
+
 # Debian packages: build (compiler, libraries), tests (bats, mandoc, time).
 DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
 	bats bats-support bats-assert mandoc time gzip jq cmark-gfm python3 \
@@ -129,8 +158,16 @@ DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
 BROWSER_PKGS = chromium chromium-driver curl fonts-wqy-microhei
 # make bench sets fb against Miller as well as jq.
 BENCH_PKGS = miller
+# make fuzz builds with clang's libFuzzer.
+FUZZ_PKGS = clang libclang-rt-14-dev
+# make lint runs cppcheck and clang-tidy; make valgrind runs valgrind.
+LINT_PKGS = cppcheck clang-tidy
+VALGRIND_PKGS = valgrind
 DEPS_PKGS = $(DEB_PKGS) $(if $(filter 1,$(FB_BROWSER_TESTS)),$(BROWSER_PKGS)) \
-	$(if $(filter bench,$(MAKECMDGOALS)),$(BENCH_PKGS))
+	$(if $(filter bench,$(MAKECMDGOALS)),$(BENCH_PKGS)) \
+	$(if $(filter fuzz,$(MAKECMDGOALS)),$(FUZZ_PKGS)) \
+	$(if $(filter lint,$(MAKECMDGOALS)),$(LINT_PKGS)) \
+	$(if $(filter valgrind,$(MAKECMDGOALS)),$(VALGRIND_PKGS))
 
 deps:
 	@command -v dpkg-query >/dev/null 2>&1 || { \
@@ -171,9 +208,80 @@ lint-man:
 	  mandoc -Tlint -Wwarning share/man/man*/*.[0-9]; \
 	fi
 
-check: deps
+# Static analysis: cppcheck (its suppressions in .cppcheck-suppressions,
+# jansson's macros in .cppcheck-jansson.cfg) and clang-tidy (the checks in
+# .clang-tidy) over every C file but the fuzz targets; any finding fails.
+# clang-tidy runs once per file so make -j2 lint halves the wait.
+LINT_SRC = $(LIB_SRC) $(wildcard cmd/*.c cmd/*/*.c) $(UNIT_SRC) \
+	$(wildcard test/*.c)
+LINT_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Ilib -DFB_DATADIR='"$(DATADIR)"' \
+	$(DEP_CFLAGS)
+CPPCHECK ?= cppcheck
+CLANG_TIDY ?= clang-tidy
+TIDY_GOALS = $(LINT_SRC:%=tidy-%)
+
+lint: deps
+	$(MAKE) lint-man lint-cppcheck lint-tidy
+
+lint-cppcheck:
+	$(CPPCHECK) -q --error-exitcode=1 --inline-suppr \
+	  --enable=warning,style,performance,portability --std=c11 \
+	  --library=posix --library=.cppcheck-jansson.cfg \
+	  --suppressions-list=.cppcheck-suppressions \
+	  --template='{file}:{line}: {severity}: {message} [{id}]' \
+	  -Ilib -D_DEFAULT_SOURCE -DFB_DATADIR='"$(DATADIR)"' \
+	  $(filter -D% -I%,$(DEP_CFLAGS)) $(LINT_SRC)
+
+lint-tidy: $(TIDY_GOALS)
+
+$(TIDY_GOALS): tidy-%: %
+	$(if $(Q),@echo "  TIDY    $<")
+	$(Q)$(CLANG_TIDY) --quiet $< -- $(LINT_CFLAGS)
+
+# make valgrind: the unit tests and the bats suite (VALGRIND_TESTS, all of
+# test/ by default) with every fb binary run by valgrind's memcheck through
+# a wrapper first on PATH.  Each process writes its own report file, so a
+# test that checks stderr neither hides nor trips on one; any report, or
+# a leak, fails the run and is printed.  FB_TEST_VALGRIND=1 tells the tests
+# to shrink or skip what valgrind makes hours long or cannot measure.
+VALGRIND ?= valgrind
+VALGRIND_DIR = $(BUILDDIR)/valgrind
+VALGRIND_TESTS ?= test/
+VALGRIND_FLAGS = -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --track-fds=no
+
+valgrind: deps
 	$(MAKE) all test-progs $(UNIT_BINS)
-	$(MAKE) check-symbols lint-man unit bats
+	@rm -rf $(VALGRIND_DIR) && mkdir -p $(VALGRIND_DIR)/bin $(VALGRIND_DIR)/log
+	@for p in $(abspath $(BINS) $(TEST_BINS)); do \
+	  w=$(VALGRIND_DIR)/bin/$${p##*/}; \
+	  printf '#!/bin/sh\nexec %s %s --log-file=%s/%s.%%p.log %s "$$@"\n' \
+	    '$(VALGRIND)' '$(VALGRIND_FLAGS)' '$(abspath $(VALGRIND_DIR)/log)' \
+	    "$${p##*/}" "$$p" > $$w && chmod +x $$w || exit 2; \
+	done
+	@st=0; for t in $(UNIT_BINS); do \
+	  u=0; $(VALGRIND) $(VALGRIND_FLAGS) \
+	    --log-file=$(VALGRIND_DIR)/log/$${t##*/}.%p.log $$t > $$t.tap 2>&1 || u=$$?; \
+	  grep -v '^ok' $$t.tap | grep -v '^1\.\.' ; \
+	  printf '%s: %s ok, %s not ok\n' $$t "$$(grep -c '^ok' $$t.tap)" \
+	    "$$(grep -c '^not ok' $$t.tap)"; \
+	  if [ $$u -ne 0 ]; then st=1; \
+	    grep -q '^not ok' $$t.tap || echo "not ok - $$t exited with status $$u"; fi; \
+	done; \
+	PATH="$(abspath $(VALGRIND_DIR)/bin):$(abspath $(BUILDDIR)/test):$$PATH" \
+	  FB_TEST_VALGRIND=1 bats $(VALGRIND_TESTS) || st=1; \
+	find $(VALGRIND_DIR)/log -type f -empty -delete; \
+	if [ -n "$$(ls $(VALGRIND_DIR)/log)" ]; then st=1; \
+	  echo "valgrind: reports in $(VALGRIND_DIR)/log:" >&2; \
+	  for f in $(VALGRIND_DIR)/log/*; do echo "== $$f" >&2; head -60 $$f >&2; done; \
+	fi; exit $$st
+
+.PHONY: lint lint-cppcheck lint-tidy $(TIDY_GOALS) valgrind
+
+check: deps
+	$(MAKE) all test-progs $(UNIT_BINS) $(REPLAY_BINS)
+	$(MAKE) check-symbols lint-man unit fuzz-replay bats
 
 test: check
 
@@ -297,6 +405,46 @@ bench: deps
 	$(MAKE) all
 	bench/all $(BENCH_RECORDS)
 
+# libFuzzer: every target under ASan+UBSan, built by clang into
+# build/fuzz (never mixed with CC's objects), run FUZZ_SECONDS each on a
+# working copy of its corpus (build/fuzz/corpus/NAME) by test/fuzz/run,
+# which fails and names the input when a target crashes.  FUZZ_TARGETS
+# picks some: make fuzz FUZZ_TARGETS="rec time".
+FUZZ_CC = clang
+FUZZ_BUILDDIR ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Ilib -DFB_DATADIR='"$(DATADIR)"' \
+	$(DEP_CFLAGS) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP
+FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_BUILDDIR)/lib/%.o)
+FUZZ_LIBFB = $(FUZZ_BUILDDIR)/libfb.a
+
+$(FUZZ_BUILDDIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIBFB): $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(FUZZ_LIB_OBJ)
+
+$(FUZZ_BUILDDIR)/fuzz_%: $(FUZZ_BUILDDIR)/test/fuzz/fuzz_%.o $(FUZZ_LIBFB)
+	$(if $(Q),@echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
+	  $(FUZZ_LIBFB) $(DEP_LIBS) $(CSV_LIBS) $(MATH_LIBS)
+$(FUZZ_BUILDDIR)/fuzz_anomaly_conf: $(patsubst %.c,$(FUZZ_BUILDDIR)/%.o,\
+	$(filter-out %/main.c,$(wildcard cmd/fb-anomaly/*.c)))
+
+fuzz-targets: $(FUZZ_TARGETS:%=$(FUZZ_BUILDDIR)/fuzz_%)
+
+fuzz: deps
+	$(MAKE) fuzz-targets
+	test/fuzz/run $(FUZZ_BUILDDIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+.PHONY: fuzz fuzz-targets fuzz-replay
+
 clean:
 	rm -rf build bin
 
@@ -304,4 +452,7 @@ clean:
 	$(ANOMALY_OBJ:.o=.d) \
 	$(UNIT_SRC:test/unit/%.c=$(BUILDDIR)/test/unit/%.d) \
 	$(TEST_PROGS:%=$(BUILDDIR)/test/%.d)
+-include $(wildcard $(BUILDDIR)/test/fuzz/*.d) \
+	$(wildcard $(FUZZ_BUILDDIR)/lib/*.d $(FUZZ_BUILDDIR)/test/fuzz/*.d \
+	$(FUZZ_BUILDDIR)/cmd/fb-anomaly/*.d)
 .SECONDARY:

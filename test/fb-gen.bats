@@ -463,6 +463,7 @@ assert weekend > 1.1 * midweek, days
 # ------------------------------------------------------------------ memory
 
 @test "constant memory: peak RSS for 200,000 items within a few MB of 2,000" {
+	[[ -z ${FB_TEST_VALGRIND:-} ]] || skip "valgrind: peak RSS would be valgrind's"
 	local f big small
 	for f in ndjson mbox; do
 		/usr/bin/time -f %M -o rss.big fb-gen -n 200000 -f $f > /dev/null
@@ -981,6 +982,7 @@ fb-gen: warning: in.ndjson:5: field 'ts' is not a valid time; no events"
 }
 
 @test "--events: constant memory, peak RSS for 100,000 items within a few MB of 2,000" {
+	[[ -z ${FB_TEST_VALGRIND:-} ]] || skip "valgrind: peak RSS would be valgrind's"
 	local big small
 	fb-gen -n 100000 -f record > big.rec
 	head -n 2000 big.rec > small.rec

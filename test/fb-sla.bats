@@ -1055,6 +1055,7 @@ gen_closing() {
 }
 
 @test "fb-sla: memory: the summary of items that all close holds only the open ones" {
+	[[ -z ${FB_TEST_VALGRIND:-} ]] || skip "valgrind: peak RSS would be valgrind's"
 	[[ -n ${FB_TEST_SANITIZE:-} ]] &&
 		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
 	gen_closing 20000 1 > small.ndjson

@@ -16,6 +16,14 @@ RSS_SLACK_KB=$((16 * 1024))
 # ASan keeps freed blocks in quarantine and pads every allocation, so a
 # sanitized build's peak RSS says less; the plain run holds the real limit.
 [[ -n ${FB_TEST_SANITIZE:-} ]] && RSS_SLACK_KB=$((40 * 1024))
+# valgrind (make valgrind) runs each process 20-50 times slower: fewer and
+# smaller runs; the constant-memory tests skip, as they would see valgrind.
+if [[ -n ${FB_TEST_VALGRIND:-} ]]; then
+	CRASH_RUNS=${FB_TEST_CRASH_RUNS:-6}
+	CRASH_BATCH=${FB_TEST_CRASH_BATCH:-60}
+	CONC_N=${FB_TEST_CONC_N:-300}
+	BIG_N=${FB_TEST_BIG_N:-20000}
+fi
 
 setup() {
 	common_setup
@@ -1167,6 +1175,7 @@ skip_window() {
 
 @test "cat runs in constant memory: $BIG_N records vs $SMALL_N" {
 	local big small
+	[[ -z ${FB_TEST_VALGRIND:-} ]] || skip "valgrind: peak RSS would be valgrind's"
 	run -0 --separate-stderr bash -o pipefail -c \
 	    "$(declare -f gen_records); gen_records $BIG_N big | fb-store -s big append"
 	run -0 --separate-stderr bash -o pipefail -c \
@@ -1186,6 +1195,7 @@ skip_window() {
 
 @test "cat runs in constant memory when the open segment is out of order: $BIG_N records vs $SMALL_N" {
 	local big small late='{"id":"late","ts":"2020-01-01T00:00:00Z","text":"late"}'
+	[[ -z ${FB_TEST_VALGRIND:-} ]] || skip "valgrind: peak RSS would be valgrind's"
 	# in ts order, then one late record: the open segment is not sorted
 	run -0 --separate-stderr bash -o pipefail -c \
 	    "$(declare -f gen_records); gen_records $BIG_N big | fb-store -s big append"
