@@ -30,8 +30,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const texts[] = {
-		"包装没有破损，但是送得太慢了，汤都洒了！"
-		"不是很满意",
+		"包装没有破损，但是送得太慢了，汤都洒了！不是很满意",
 		"The delivery was NOT slow at all, but the app crashes!!",
 		"一点也不好用 very very good 非常 不 ",
 		"",
