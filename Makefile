@@ -83,6 +83,17 @@ $(BUILDDIR)/lib/%.o: lib/%.c
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# fb_config.c has DATADIR compiled in: `make; make install PREFIX=/opt/fb`
+# must not install binaries that look in /usr/local/share/fb.  The stamp
+# is rewritten only when DATADIR changes, so the same DATADIR rebuilds
+# nothing; it is written while the Makefile is read, as .SECONDARY below
+# would let a missing stamp go unmade.
+DATADIR_STAMP = $(BUILDDIR)/datadir
+ifneq ($(DATADIR),$(shell cat $(DATADIR_STAMP) 2>/dev/null))
+$(shell mkdir -p $(BUILDDIR) && printf '%s\n' '$(DATADIR)' > $(DATADIR_STAMP))
+endif
+$(BUILDDIR)/lib/fb_config.o: $(DATADIR_STAMP)
+
 $(BUILDDIR)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
@@ -285,18 +296,26 @@ check: deps
 
 test: check
 
+# What install copies and uninstall removes, file by file, so uninstall
+# never deletes what a user put beside them (a local rule in DATADIR).
+# The installed tools also find DATADIR as ../share/fb beside BINDIR, so
+# a DESTDIR staging runs where it is (test/install.bats).
+DATA_FILES = $(patsubst share/fb/%,%,$(shell find share/fb -type f))
+MAN_PAGES = $(wildcard share/man/man1/*.1 share/man/man5/*.5 \
+	share/man/man7/*.7)
+
+# bash-completion and fish load completions by command name: one file
+# under the first tool's name, a link for each other tool.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
-	cd share/fb && find . -type f | while read -r f; do \
-	  install -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; done
+	for f in $(DATA_FILES); do \
+	  install -D -m 0644 "share/fb/$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; done
 	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 0644 share/man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
-	# bash-completion and fish load completions by command name: one
-	# file under the first tool's name, a link for each other tool.
 	install -m 0644 completions/fb.bash $(DESTDIR)$(BASHCOMPDIR)/$(firstword $(TOOLS))
 	install -m 0644 completions/fb.fish $(DESTDIR)$(FISHCOMPDIR)/$(firstword $(TOOLS)).fish
 	for t in $(wordlist 2,99,$(TOOLS)); do \
@@ -306,11 +325,12 @@ install: all
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
-	  $(DESTDIR)$(MANDIR)/man1/$$t.1 $(DESTDIR)$(BASHCOMPDIR)/$$t \
-	  $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; done
-	rm -f $(DESTDIR)$(MANDIR)/man5/fb-ndjson.5 $(DESTDIR)$(MANDIR)/man7/fb.7 \
+	  $(DESTDIR)$(BASHCOMPDIR)/$$t $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; done
+	rm -f $(MAN_PAGES:share/man/%=$(DESTDIR)$(MANDIR)/%) \
 	  $(DESTDIR)$(ZSHCOMPDIR)/_fb
-	rm -rf $(DESTDIR)$(DATADIR)
+	for f in $(DATA_FILES); do rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	if [ -d "$(DESTDIR)$(DATADIR)" ]; then \
+	  find "$(DESTDIR)$(DATADIR)" -depth -type d -empty -delete; fi
 
 # The main job on generated sample data, in the default store ./var/fb:
 # three channels' raw exports from fb-gen, ingested, stored, read back.
