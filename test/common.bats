@@ -8,24 +8,6 @@
 
 load helper
 
-# tools_dir: where the binaries under test are: the first directory on
-# PATH holding an fb-* tool (make check puts bin/, or build/san/bin under
-# SANITIZE, first), else bin/. The test driver fb-passthru is no tool.
-tools_dir() {
-	local d f
-	local -a dirs
-	IFS=: read -ra dirs <<< "$PATH"
-	for d in "${dirs[@]}"; do
-		for f in "$d"/fb-*; do
-			if [[ -x $f && ${f##*/} != fb-passthru ]]; then
-				printf '%s\n' "$d"
-				return
-			fi
-		done
-	done
-	printf '%s\n' "$FB_ROOT/bin"
-}
-
 setup() {
 	common_setup
 	local f

@@ -11,23 +11,6 @@ load helper
 
 PREFIX=/usr/local
 
-# tools_dir: the first directory on PATH holding an fb-* tool (bin/, or
-# build/san/bin under SANITIZE=1), as common.bats finds it.
-tools_dir() {
-	local d f
-	local -a dirs
-	IFS=: read -ra dirs <<< "$PATH"
-	for d in "${dirs[@]}"; do
-		for f in "$d"/fb-*; do
-			if [[ -x $f && ${f##*/} != fb-passthru ]]; then
-				printf '%s\n' "$d"
-				return
-			fi
-		done
-	done
-	printf '%s\n' "$FB_ROOT/bin"
-}
-
 setup() {
 	common_setup
 	local f
