@@ -93,21 +93,6 @@ closed_pipe() {
 	' "$@"
 }
 
-# store ARGS...: fb-store on the test's store.
-store() {
-	fb-store -s "$S" "$@"
-}
-
-# sealed: the sealed segments of $S.
-sealed() {
-	ls "$S" | grep -E '^feedback-.*\.ndjson\.gz$' || true
-}
-
-# openseg: the open segment of $S.
-openseg() {
-	ls "$S" | grep -E '^open-.*\.ndjson$' || true
-}
-
 # sealed_whole: every sealed segment of $S is sound gzip.
 sealed_whole() {
 	local f

@@ -31,21 +31,6 @@ setup() {
 	errs=()
 }
 
-# store ARGS...: fb-store on the test's store.
-store() {
-	fb-store -s "$S" "$@"
-}
-
-# sealed [DIR]: the sealed segment names, in name order.
-sealed() {
-	ls "${1:-$S}" | grep -E '^feedback-.*\.ndjson\.gz$' || true
-}
-
-# openseg [DIR]: the open segment names.
-openseg() {
-	ls "${1:-$S}" | grep -E '^open-.*\.ndjson$' || true
-}
-
 # same_instant HDR TS: HDR (a min= or max= value of a segment header) names
 # the instant of TS (RFC 3339 Z). SPEC leaves the notation open, so take it
 # as RFC 3339, the compact name form, epoch seconds or epoch milliseconds.

@@ -320,3 +320,20 @@ tools_dir() {
 	done
 	printf '%s\n' "$FB_ROOT/bin"
 }
+
+# The store tests (fb-store, faults, privacy) keep their store in $S.
+
+# store ARGS...: fb-store on the test's store.
+store() {
+	fb-store -s "$S" "$@"
+}
+
+# sealed [DIR]: the sealed segment names, in name order.
+sealed() {
+	ls "${1:-$S}" | grep -E '^feedback-.*\.ndjson\.gz$' || true
+}
+
+# openseg [DIR]: the open segment names.
+openseg() {
+	ls "${1:-$S}" | grep -E '^open-.*\.ndjson$' || true
+}

@@ -19,10 +19,6 @@ setup() {
 	chmod 600 "$KEY"
 }
 
-store() {
-	fb-store -s "$S" "$@"
-}
-
 # everything in the store directory, decompressed where it is gzip
 store_bytes() {
 	find "$S" -type f -exec zcat -f {} + 2> /dev/null
