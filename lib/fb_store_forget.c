@@ -185,36 +185,28 @@ idset_release(struct idset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void
-bloom_add(uint8_t *b, const char *id, size_t len)
-{
-	uint64_t h[2];
-	int k;
-
-	fb_hash128(id, len, 7, h);
-	for (k = 0; k < 3; k++) {
-		size_t bit = (size_t)((h[0] + (uint64_t)k * h[1]) &
-		    (BLOOM_BITS - 1));
-
-		b[bit / 8] |= (uint8_t)(1 << (bit % 8));
-	}
-}
-
+/*
+ * Whether every bit of 'id' is set in the filter 'b' (then maybe there,
+ * else surely not); with 'add', sets them too.
+ */
 static int
-bloom_has(const uint8_t *b, const char *id, size_t len)
+bloom_probe(uint8_t *b, const char *id, size_t len, int add)
 {
 	uint64_t h[2];
-	int k;
+	int k, all = 1;
 
 	fb_hash128(id, len, 7, h);
 	for (k = 0; k < 3; k++) {
 		size_t bit = (size_t)((h[0] + (uint64_t)k * h[1]) &
 		    (BLOOM_BITS - 1));
+		uint8_t mask = (uint8_t)(1 << (bit % 8));
 
-		if (!(b[bit / 8] & (1 << (bit % 8))))
-			return 0;
+		if (!(b[bit / 8] & mask))
+			all = 0;
+		if (add)
+			b[bit / 8] |= mask;
 	}
-	return 1;
+	return all;
 }
 
 /*---- One line ----*/
@@ -474,7 +466,7 @@ collect_line(struct job *j, const char *line, size_t len, size_t raw_len,
 		type = fb_rec_get_str(&j->rec, "type", NULL);
 		if (type != NULL && strcmp(type, "event") == 0 &&
 		    (s = fb_rec_get_str(&j->rec, "id", &n)) != NULL)
-			bloom_add(j->bloom[segk], s, n);
+			bloom_probe(j->bloom[segk], s, n, 1);
 		else if (type != NULL)
 			j->need[segk] = j->other[segk] = 1;	/* alerts */
 		break;
@@ -1054,8 +1046,8 @@ run(struct job *j, struct fb_error *err)
 		int need = j->need[k];
 
 		for (i = 0; !need && i < j->S.n; i++)
-			need = bloom_has(j->bloom[k], j->S.ids[i],
-			    strlen(j->S.ids[i]));
+			need = bloom_probe(j->bloom[k], j->S.ids[i],
+			    strlen(j->S.ids[i]), 0);
 		free(j->bloom[k]);
 		j->bloom[k] = NULL;
 		if (need && rewrite_file(j, st->dirfd, st->segs[k].name,
