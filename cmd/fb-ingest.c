@@ -174,6 +174,7 @@ struct conf {
 	struct fb_store *store;
 	const char *key_file;		/* --pseudonymize */
 	struct fb_hmac key;
+	struct fb_buf decoded;		/* a member's value, decoded */
 	/* the run */
 	struct seen_set {
 		struct seen *slots;
@@ -498,14 +499,14 @@ identifying_member(const struct fb_member *m)
 static void
 out_pseudonym_member(struct conf *c, const struct fb_member *m)
 {
-	char ps[FB_PSEUDONYM_LEN + 1], *dec = NULL;
+	char ps[FB_PSEUDONYM_LEN + 1];
 	const char *s = m->val.p;
 	long n = (long)m->val.len;
 
 	if (m->val.p[0] == '"') {
-		if ((dec = malloc(m->val.len)) == NULL)
+		if (fb_buf_grow(&c->decoded, m->val.len) < 0)
 			fb_diex("out of memory");
-		n = fb_json_string(m->val, dec, m->val.len, &s);
+		n = fb_json_string(m->val, c->decoded.p, m->val.len, &s);
 	}
 	fb_buf_add(&c->out, ",\"", 2);
 	fb_buf_add(&c->out, m->key.p, m->key.len);
@@ -515,7 +516,6 @@ out_pseudonym_member(struct conf *c, const struct fb_member *m)
 		fb_buf_json_str(&c->out, ps, FB_PSEUDONYM_LEN);
 	} else
 		fb_buf_add(&c->out, "\"\"", 2);
-	free(dec);
 }
 
 static void
@@ -2169,5 +2169,6 @@ main(int argc, char *argv[])
 	free(c.seen[1].slots);
 	free(c.days);
 	fb_buf_release(&c.out);
+	fb_buf_release(&c.decoded);
 	return fb_cli_finish(status);
 }
