@@ -26,7 +26,8 @@ CFLAGS ?= -O2 -g
 AR ?= ar
 -include config.mk
 
-TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly
+TOOLS = fb-store fb-ingest fb-gen fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly \
+	fb-notify
 LIB_SRC = $(wildcard lib/*.c)
 UNIT_SRC = $(wildcard test/unit/*.c)
 TEST_PROGS = fb-passthru
@@ -163,7 +164,7 @@ fuzz-replay: $(REPLAY_BINS)
 # Debian packages: build (compiler, libraries), tests (bats, mandoc, time).
 DEB_PKGS = gcc make pkg-config libjansson-dev libcsv-dev zlib1g-dev \
 	bats bats-support bats-assert mandoc time gzip jq cmark-gfm python3 \
-	parallel
+	parallel curl
 # The browser tests (test/fb-report-browser.bats) drive headless Chromium;
 # its packages come only with FB_BROWSER_TESTS=1 in the environment (CI).
 BROWSER_PKGS = chromium chromium-driver curl fonts-wqy-microhei

@@ -6,7 +6,7 @@
 # command name: install this file as fb-store and link the other names to it.
 # To complete a new tool, add its name to _fb_tools.
 
-_fb_tools="fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen"
+_fb_tools="fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen fb-notify"
 
 declare -gA _fb_opts_cache _fb_cmds_cache
 
@@ -72,8 +72,10 @@ _fb_argtype()
 		esac ;;
 	--reject|--rules|--output|--truth|--model|--test|-r|-o|\
 	--policy|-p|--customers|--agents|--shadow|--pseudonymize|\
-	--customers-from)
+	--customers-from|--state)
 		echo file ;;
+	--mail|--from|--webhook|--timeout|--window|--max-per-run)
+		echo value ;;
 	--customer)
 		echo value ;;
 	--lang)

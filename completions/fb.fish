@@ -16,7 +16,7 @@ function __fb_zones
         ! -path "$dir/right/*" 2>/dev/null | string replace -- "$dir/" ''
 end
 
-for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen
+for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anomaly fb-store fb-gen fb-notify
     command -q $tool; or continue
 
     for opt in ($tool --list-options 2>/dev/null)
@@ -194,6 +194,22 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 complete -c $tool $short -l $name -x -d 'FIELD=COLUMN,...'
             case max-per-customer-day
                 complete -c $tool -l $name -x -d 'items per customer and day'
+            case mail
+                complete -c $tool -s m -l $name -x -d 'mail each alert to'
+            case from
+                complete -c $tool -l $name -x -d "the mail's From address"
+            case webhook
+                complete -c $tool -l $name -x -d 'POST each alert as JSON to URL'
+            case timeout
+                complete -c $tool -l $name -x -d 'give up a POST after'
+            case chat
+                complete -c $tool -l $name -d 'write each alert as a line of text'
+            case state
+                complete -c $tool -l $name -r -F -d 'remember what was sent when'
+            case window
+                complete -c $tool -l $name -x -d 'send the same alert once within'
+            case max-per-run
+                complete -c $tool -l $name -x -d 'alerts to send at most'
             case unbuffered
                 complete -c $tool -s u -l $name
             case quiet

@@ -16,7 +16,7 @@ NOW=2026-11-23T00:00:00Z
 LIMIT=${FB_HOSTILE_TIMEOUT:-300}
 NDJSON_FILES=(utf8 json types times payload)
 LINE_TOOLS=(fb-passthru fb-ingest fb-tag fb-rank fb-route fb-sla fb-report
-	fb-anomaly)
+	fb-anomaly fb-notify)
 
 setup() {
 	common_setup
@@ -71,10 +71,12 @@ rss_kb() {
 	tail -n 1 rss.txt
 }
 
-# now_arg TOOL: --now NOW for the tools that take it.
+# now_arg TOOL: --now NOW for the tools that take it (and fb-notify a
+# channel: it passes the records through and writes its alerts as lines).
 now_arg() {
 	case $1 in
 	fb-passthru | fb-tag | fb-ingest) ;;
+	fb-notify) printf '%s\n' --chat --now "$NOW" ;;
 	*) printf '%s\n' --now "$NOW" ;;
 	esac
 }
@@ -101,6 +103,7 @@ no_rss_bound() {
 			case $tool in
 			fb-rank | fb-route | fb-sla) args=(--now "$NOW") ;;
 			fb-report | fb-anomaly) args=(--now "$NOW"); per= ;;
+			fb-notify) args=(--chat --now "$NOW") ;;
 			esac
 			t "$f.$tool" "$tool" "${args[@]}" --reject "$f.$tool.rej" \
 			    < "$H/$f.ndjson"
