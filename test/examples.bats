@@ -332,6 +332,36 @@ timer_jobs() {
 	assert_equal "$(find var/alerts -name '.*' | wc -l)" 0
 }
 
+@test "fb-job breaches with FB_NOTIFY_OPTS: each alert mailed once; a failed mail is sent next run" {
+	job_env
+	spool_exports
+	"$EX/bin/fb-job" intake 2> /dev/null
+	sed -i 's|^FB_NOTIFY_OPTS=.*|FB_NOTIFY_OPTS=-m leads@example.com --from fb@example.com|' fb.env
+	mkdir mail
+	cat > mail/sendmail <<'EOF'
+#!/bin/sh
+[ -e "$(dirname "$0")/down" ] && exit 75
+cat > "$(mktemp "$(dirname "$0")/msg.XXXXXX")"
+EOF
+	chmod +x mail/sendmail
+	export FB_SENDMAIL=$PWD/mail/sendmail
+	# the mail system is down: the job fails, and the alerts are kept
+	touch mail/down
+	run -2 --separate-stderr "$EX/bin/fb-job" breaches
+	[[ $stderr == *"alerts not sent by mail; the next run tries again"* ]] ||
+	    fail "stderr: $stderr"
+	rm mail/down
+	run -0 "$EX/bin/fb-job" breaches
+	local n
+	n=$(ids var/alerts/sla-2026-10-31.ndjson | sort -u | wc -l)
+	assert [ "$n" -gt 0 ]
+	assert_equal "$(find mail -name 'msg.*' | wc -l)" "$n"
+	grep -qx 'To: leads@example.com' mail/msg.* || fail "no To: header"
+	# later the same day: nothing is mailed twice
+	run -0 "$EX/bin/fb-job" breaches
+	assert_equal "$(find mail -name 'msg.*' | wc -l)" "$n"
+}
+
 @test "fb-job report-daily, report-weekly: yesterday's and last week's HTML report" {
 	job_env
 	spool_exports
