@@ -4303,18 +4303,18 @@ static const struct fb_opt opts[] = {
 	{ 's', "seed", "SEED", "seed of the generator (default 1)" },
 	{ 'n', "count", "N", "write N items (default 1000)" },
 	{ 'f', "format", "FORMAT",
-	    "ndjson, record, csv, tsv, mbox, text or json (default ndjson)" },
+	    "ndjson (default), record, csv, tsv, mbox, text, json" },
 	{ OPT_DAYS, "days", "N", "spread the items over N days (default 30)" },
 	{ OPT_ENCODING, "encoding", "ENC",
 	    "csv and tsv: utf-8 (default) or gb18030" },
 	{ OPT_INCIDENTS, "incidents", "LIST",
-	    "plant sku,surge,burst,growth,repeat; all (default) or none" },
+	    "sku,surge,burst,growth,repeat, all (default), none" },
 	{ OPT_SINCE, "since", "TIME",
 	    "the span starts at TIME (default 2026-10-01T00:00:00Z)" },
 	{ OPT_TRUTH, "truth", "FILE",
 	    "describe the planted incidents in FILE" },
 	{ OPT_EVENTS, "events", NULL,
-	    "read records; write each item's lifecycle events after it" },
+	    "read records, write each one's lifecycle events" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_TIME,
@@ -4334,8 +4334,7 @@ static const struct fb_tool tool = {
 	"Write realistic raw customer feedback, the same for the same seed, "
 	    "with planted incidents for later stages to find.",
 	opts, NULL,
-	"fb-gen -s 7 -n 100000 -f csv --encoding gb18030 --truth truth.ndjson "
-	    "> calls.csv"
+	"fb-gen -s 7 -n 100000 -f csv --truth truth.ndjson > calls.csv"
 };
 
 static unsigned

@@ -24,18 +24,18 @@ enum {
 
 static const struct fb_opt opts[] = {
 	{ 'f', "format", "FORMAT",
-	    "ndjson, json, csv, tsv, eml, mbox or text (default: detect)" },
+	    "ndjson, json, csv, tsv, eml, mbox or text" },
 	{ 'c', "channel", "NAME", "the channel the items came from" },
 	{ 'm', "map", "FIELD=COLUMN,...", "read FIELD from COLUMN (repeatable)" },
 	{ OPT_ENCODING, "encoding", "ENC",
-	    "the input's character set (default utf-8; gb18030, gbk, big5)" },
+	    "the input's charset (utf-8, gb18030, gbk, big5)" },
 	{ OPT_REDACT, "redact", NULL,
-	    "mask phone, e-mail, ID-card and bank-card numbers in the text" },
+	    "mask phone, e-mail, ID and bank card numbers" },
 	{ OPT_MAX_PER_DAY, "max-per-customer-day", "N",
-	    "flag items past N per customer and day as rate_limited" },
+	    "flag items past N a customer a day rate_limited" },
 	{ OPT_STORE, "store", "DIR", "drop items already in the store DIR" },
 	{ OPT_PSEUDONYMIZE, "pseudonymize", "KEYFILE",
-	    "replace customer ids (and e-mail, phone, name) by keyed hashes" },
+	    "replace customer ids, e-mail, phone by hashes" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_OUTPUT,
@@ -44,10 +44,8 @@ static const struct fb_opt opts[] = {
 };
 
 static const char *const usage[] = {
-	"fb-ingest [-qu] [--pretty] [--redact] [--strict] [-c channel] "
-	    "[-f format] [-m map] [--encoding enc] [--max-per-customer-day n] "
-	    "[--pseudonymize keyfile] [--reject file] [--store dir] "
-	    "[--tz zone] [--now time] [file ...]",
+	"fb-ingest [-qv] [--redact] [-c channel] [-f format] [-m map] "
+	    "[--encoding enc] [--reject file] [file ...]",
 	NULL
 };
 

@@ -28,12 +28,11 @@ enum {
 };
 
 static const struct fb_opt opts[] = {
-	{ 'p', "policy", "FILE", "read weights and tables from FILE "
-	    "(default rank.conf)" },
+	{ 'p', "policy", "FILE", "weights and tables (default rank.conf)" },
 	{ OPT_CUSTOMERS, "customers", "FILE",
-	    "join tier, spend and flags from a CSV or NDJSON table" },
+	    "tier, spend and flags from a CSV or NDJSON table" },
 	{ OPT_PSEUDONYMIZE, "pseudonymize", "KEYFILE",
-	    "hash the --customers ids as fb-ingest --pseudonymize did" },
+	    "hash the --customers ids as fb-ingest did" },
 	{ OPT_HISTORY, "history", "DIR",
 	    "count earlier complaints from the store in DIR" },
 	{ 'e', "explain", NULL, "print the reasoning, instead of records" },

@@ -31,15 +31,11 @@ enum {
 };
 
 static const struct fb_opt opts[] = {
-	{ 'p', "policy", "FILE", "keep the clocks of the policies in FILE "
-	    "(default sla.conf)" },
-	{ 'b', "breaches", NULL,
-	    "write an alert per open item breached or due soon" },
-	{ 'w', "within", "DURATION",
-	    "count clocks due within DURATION as at risk (default 0)" },
+	{ 'p', "policy", "FILE", "the SLA policies (default sla.conf)" },
+	{ 'b', "breaches", NULL, "an alert per open item breached or due soon" },
+	{ 'w', "within", "DURATION", "count clocks due within DURATION at risk" },
 	{ 's', "summary", NULL, "write compliance figures per group" },
-	{ OPT_BY, "by", "LIST", "group the summary by LIST (default "
-	    "policy,priority,channel,queue)" },
+	{ OPT_BY, "by", "LIST", "the summary's groups, e.g. priority,queue" },
 	{ OPT_CLOSE_WITHIN, "close-within", "DURATION",
 	    "the summary's closure window (default 48h)" },
 	{ OPT_PARTIAL, "partial", NULL,
@@ -47,8 +43,8 @@ static const struct fb_opt opts[] = {
 	{ OPT_MERGE, "merge", NULL, "combine --partial states into a summary" },
 	{ 'e', "explain", "ID", "print the clock of item ID as a timeline" },
 	{ OPT_FORMAT, "format", "FMT", "--summary as json (default) or text" },
-	{ OPT_LATENESS, "lateness", "DURATION", "wait this long for events "
-	    "of closed items (default 1d; inf: to the end)" },
+	{ OPT_LATENESS, "lateness", "DURATION",
+	    "how long to wait for events of closed items" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_OUTPUT,
@@ -57,11 +53,9 @@ static const struct fb_opt opts[] = {
 };
 
 static const char *const usage[] = {
-	"fb-sla [-qv] [-p policy] [-w duration] [--now time] [--tz zone] "
-	    "[file ...]",
+	"fb-sla [-qv] [-p policy] [-w duration] [--now time] [file ...]",
 	"fb-sla --breaches [-w duration] [-p policy] [--now time] [file ...]",
-	"fb-sla --summary [--by list] [--close-within duration] [--partial] "
-	    "[--format fmt] [file ...]",
+	"fb-sla --summary [--by list] [--close-within duration] [file ...]",
 	"fb-sla --merge [--partial] [--format fmt] [file ...]",
 	"fb-sla --explain id [-p policy] [--now time] [--tz zone] [file ...]",
 	NULL

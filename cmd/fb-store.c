@@ -24,29 +24,27 @@ enum {
 };
 
 static const struct fb_opt opts[] = {
-	{ 's', "store", "DIR", "the store (default $FB_STORE, else ./var/fb)" },
+	{ 's', "store", "DIR", "the store ($FB_STORE, else ./var/fb)" },
 	{ OPT_DEDUP, "dedup", NULL, "append: drop records already stored" },
+	/* --help: "--max-size SIZE, --max-age AGE" share a line */
 	{ OPT_MAX_SIZE, "max-size", "SIZE",
-	    "append: seal the open segment past SIZE (default 16M)" },
-	{ OPT_MAX_AGE, "max-age", "AGE",
-	    "append: seal the open segment when older (default 1d)" },
-	{ OPT_LEVEL, "level", "N",
-	    "append, rotate: gzip level 1-9 of sealed segments (default 3)" },
-	{ OPT_SINCE, "since", "TIME", "cat: records at or after TIME" },
-	{ OPT_UNTIL, "until", "TIME", "cat: records before TIME" },
+	    "append: seal past these (default 16M, 1d)" },
+	{ OPT_MAX_AGE, "max-age", "AGE", NULL },
+	{ OPT_LEVEL, "level", "N", "append, rotate: gzip level 1-9 (default 3)" },
+	{ OPT_SINCE, "since", "TIME", "cat: the records in [since, until)" },
+	{ OPT_UNTIL, "until", "TIME", NULL },
 	{ OPT_REPAIR, "repair", NULL, "verify: repair what is found" },
 	{ OPT_OLDER_THAN, "older-than", "AGE",
 	    "prune: remove segments older than AGE" },
 	{ OPT_DRY_RUN, "dry-run", NULL,
 	    "prune, forget: only say what would go" },
 	{ OPT_CUSTOMER, "customer", "ID",
-	    "forget: the customer ID's records (repeatable)" },
+	    "forget: customer ID's records (repeatable)" },
 	{ OPT_CUSTOMERS_FROM, "customers-from", "FILE",
-	    "forget: the customer ids in FILE, one a line ('-': stdin)" },
+	    "forget: the customer ids listed in FILE" },
 	{ OPT_PSEUDONYMIZE, "pseudonymize", "KEYFILE",
-	    "forget: the ids were pseudonymized with KEYFILE at ingest" },
-	{ OPT_DROP, "drop", NULL,
-	    "forget: remove the items and events, not only their text" },
+	    "forget: ids pseudonymized with KEYFILE" },
+	{ OPT_DROP, "drop", NULL, "forget: drop whole items, not only text" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_OUTPUT,
@@ -55,17 +53,11 @@ static const struct fb_opt opts[] = {
 };
 
 static const char *const usage[] = {
-	"fb-store [-q] [-s dir] append [--dedup] [--strict] [--level n] "
-	    "[--max-age age] [--max-size size] [--reject file] [file ...]",
-	"fb-store [-s dir] cat [--pretty] [--since time] [--until time] "
-	    "[--tz zone] [--now time]",
-	"fb-store [-s dir] rotate [--level n]",
-	"fb-store [-s dir] verify [--repair]",
-	"fb-store [-s dir] prune --older-than age [--dry-run] [--now time]",
-	"fb-store [-s dir] stats [--pretty]",
-	"fb-store [-q] [-s dir] forget [--drop] [--dry-run] [--level n] "
-	    "[--customers-from file] [--pseudonymize keyfile] "
-	    "[--customer id ...]",
+	"fb-store [-qv] [-s dir] append [--dedup] [--level n] [file ...]",
+	"fb-store [-s dir] cat [--since time] [--until time]",
+	"fb-store [-s dir] rotate [--level n] | verify [--repair] | stats",
+	"fb-store [-s dir] prune --older-than age [--dry-run]",
+	"fb-store [-s dir] forget [--drop] [--dry-run] [--customer id ...]",
 	NULL
 };
 
@@ -75,11 +67,11 @@ static const char *const commands[] = {
 
 static const struct fb_tool tool = {
 	usage,
-	"Append records to the store, read them back in time order, and keep "
-	    "the store sound.",
+	"Append records to the store, read them back in time order, keep it "
+	    "sound.",
 	opts, commands,
-	"fb-tag < new.ndjson | fb-store append --dedup && "
-	    "fb-store cat --since -7d | jq .text"
+	"fb-store append --dedup < new.ndjson && fb-store cat --since -7d | "
+	    "jq .text"
 };
 
 /* Which of the tool's own options each subcommand takes. */

@@ -35,7 +35,7 @@ enum {
 static const struct fb_opt opts[] = {
 	{ 'o', "output", "MODEL", "write the model to MODEL (required)" },
 	{ OPT_LANG, "lang", "LANG",
-	    "train on texts in LANG (zh or en; default: the most common)" },
+	    "zh or en (default: the most common)" },
 	{ OPT_RULES, "rules", "FILE", "add or override phrase rules (repeatable)" },
 	{ OPT_HOLDOUT, "holdout", "N",
 	    "leave out every Nth line of each file, for testing" },
@@ -49,7 +49,7 @@ static const struct fb_opt opts[] = {
 	{ OPT_WORDS, "words", NULL, "add words and word pairs (default for en)" },
 	{ OPT_NO_WORDS, "no-words", NULL, "no word features" },
 	{ OPT_CATEGORY_FIELD, "category-field", "NAME",
-	    "the product category field (default product_category)" },
+	    "the product category (default product_category)" },
 	FB_OPT_COMMON,
 	FB_OPT_INPUT,
 	FB_OPT_END

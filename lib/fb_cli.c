@@ -159,13 +159,69 @@ static const struct fb_opt hidden_opts[] = {
 	FB_OPT_END
 };
 
+/*
+ * --help fits one screen of 80 columns and 24 lines, so long lines are
+ * wrapped here: usage lines under the tool's name, the rest under two
+ * spaces.
+ */
+#define HELP_WIDTH 80
+
+/* Whether 's' starts with an upper-case word: FILE, ZONE, but not A. */
+static int
+is_arg_name(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+	return n > 1 && (s[n] == '\0' || s[n] == ' ' || s[n] == ',');
+}
+
+/*
+ * Prints 's' word-wrapped from column 'col', continuing at 'indent'.  A
+ * bracketed group such as "[-p policy]" is one word.
+ */
+static void
+print_wrapped(FILE *fp, const char *s, size_t col, size_t indent)
+{
+	int line_start = 1, depth;
+	size_t n;
+
+	while (*s != '\0') {
+		for (n = 0, depth = 0; s[n] != '\0' &&
+		    (s[n] != ' ' || depth > 0); n++)
+			if (s[n] == '[')
+				depth++;
+			else if (s[n] == ']' && depth > 0)
+				depth--;
+		/* an argument's name stays with its option: "--tz ZONE" */
+		if (s[n] == ' ' && is_arg_name(s + n + 1))
+			n += 1 + strcspn(s + n + 1, " ");
+		/* a word wider than the line goes on one of its own */
+		if (!line_start && col + 1 + n > HELP_WIDTH) {
+			fprintf(fp, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!line_start) {
+			fputc(' ', fp);
+			col++;
+		}
+		fwrite(s, 1, n, fp);
+		line_start = 0;
+		col += n;
+		s += n;
+		s += strspn(s, " ");
+	}
+	fputc('\n', fp);
+}
+
 static void
 print_usage(FILE *fp, const struct fb_tool *tool)
 {
 	const char *const *u;
+	size_t lead = strlen("usage: ");
 
-	for (u = tool->usage; *u != NULL; u++)
-		fprintf(fp, "%s%s\n", u == tool->usage ? "usage: " : "       ", *u);
+	for (u = tool->usage; *u != NULL; u++) {
+		fputs(u == tool->usage ? "usage: " : "       ", fp);
+		print_wrapped(fp, *u, lead, lead + strcspn(*u, " ") + 1);
+	}
 }
 
 void
@@ -175,26 +231,83 @@ fb_usage(const struct fb_tool *tool)
 	exit(FB_EXIT_ERROR);
 }
 
+/* The options every tool takes: --help names them in two lines. */
+static int
+is_common(const struct fb_opt *o)
+{
+	return (o->id >= FB_OPT_REJECT && o->id < FB_OPT_TOOL) ||
+	    (o->id < 0x100 && strchr("hVqvu", o->id) != NULL);
+}
+
+/* "-p, --policy FILE" or "    --since TIME", into 'b'. */
+static void
+add_opt_name(struct fb_buf *b, const struct fb_opt *o)
+{
+	if (o->id < 0x100)
+		fb_buf_printf(b, "-%c, ", o->id);
+	else if (b->len == 0)
+		fb_buf_adds(b, "    ");
+	fb_buf_printf(b, "--%s%s%s", o->name, o->arg ? " " : "",
+	    o->arg ? o->arg : "");
+}
+
+/*
+ * Usage, summary, the tool's own options one a line (an option with no
+ * help joins the line of the one before: "--since TIME, --until TIME"),
+ * the common options by name only, and an example.
+ */
 static void
 print_help(const struct fb_tool *tool)
 {
-	const struct fb_opt *o;
+	const struct fb_opt *o, *p;
+	struct fb_buf left = { 0 }, common = { 0 };
+	int width = 0, pass;
 
 	print_usage(stdout, tool);
-	printf("\n%s\n\noptions:\n", tool->summary);
-	for (o = tool->opts; o->name != NULL; o++) {
-		char left[64];
-
-		if (o->id < 0x100)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id,
-			    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-			    o->arg ? " " : "", o->arg ? o->arg : "");
-		printf("  %-26s %s\n", left, o->help);
+	print_wrapped(stdout, tool->summary, 0, 0);
+	putchar('\n');
+	for (pass = 0; pass < 2; pass++) {
+		for (o = tool->opts; o->name != NULL; o = p) {
+			p = o + 1;
+			if (is_common(o) || o->help == NULL)
+				continue;
+			left.len = 0;
+			add_opt_name(&left, o);
+			for (; p->name != NULL && p->help == NULL &&
+			    !is_common(p); p++) {
+				fb_buf_adds(&left, ", ");
+				add_opt_name(&left, p);
+			}
+			if (left.err)
+				fb_diex("out of memory");
+			if (pass == 0 && (int)left.len > width)
+				width = (int)left.len;
+			else if (pass == 1)
+				printf("  %-*s  %s\n", width, left.p, o->help);
+		}
 	}
-	if (tool->example != NULL)
-		printf("\nexample:\n  %s\n", tool->example);
+	for (o = tool->opts; o->name != NULL; o++) {
+		if (!is_common(o))
+			continue;
+		if (common.len > 0)
+			fb_buf_adds(&common, ", ");
+		if (o->id < 0x100)
+			fb_buf_printf(&common, "-%c", o->id);
+		else
+			fb_buf_printf(&common, "--%s%s%s", o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+	}
+	if (common.len > 0 && !common.err) {
+		fputs("common options, see fb(7): ", stdout);
+		print_wrapped(stdout, common.p, strlen("common options, see "
+		    "fb(7): "), 2);
+	}
+	fb_buf_release(&left);
+	fb_buf_release(&common);
+	if (tool->example != NULL) {
+		fputs("example:\n  ", stdout);
+		print_wrapped(stdout, tool->example, 2, 4);
+	}
 }
 
 static const struct fb_opt *

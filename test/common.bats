@@ -21,11 +21,19 @@ setup() {
 }
 
 # usage_block TEXT: the usage lines of TEXT: the line starting "usage: " and
-# the lines after it indented by 7 spaces.
+# the lines after it indented by 7 spaces or more (a long one is wrapped).
 usage_block() {
 	awk '/^usage: / { on = 1; print; next }
-	    on && /^       [^ ]/ { print; next }
+	    on && /^       / { print; next }
 	    { on = 0 }' <<< "$1"
+}
+
+# first_usage TEXT: the first usage of --help's TEXT on one line, its
+# wrapped lines (indented deeper than the next usage's 7 spaces) joined.
+first_usage() {
+	awk 'NR == 1 { sub(/^usage: /, ""); print; next }
+	    /^        / { print; next }
+	    { exit }' <<< "$1" | tr -s ' \t\n' '   '
 }
 
 @test "the binaries under test include fb-store, and PATH finds those" {
@@ -52,6 +60,41 @@ usage_block() {
 		run --separate-stderr "$t" --help
 		[[ $output != *--list-options* ]] ||
 		    errs+=("$t --help: mentions the hidden --list-options")
+	done
+	fail_if_errors
+}
+
+@test "--help fits one screen, 80 columns by 24 lines, and ends with an example" {
+	local t help n
+	for t in "${tools[@]}"; do
+		help=$("$t" --help)
+		n=$(wc -l <<< "$help")
+		((n <= 24)) || errs+=("$t --help: $n lines")
+		while IFS= read -r line; do
+			((${#line} <= 80)) ||
+			    errs+=("$t --help: ${#line} columns: $line")
+		done <<< "$help"
+		[[ $(tail -n 2 <<< "$help" | head -n 1) == example: ]] ||
+		    errs+=("$t --help: the line before the last is not 'example:'")
+		[[ $(tail -n 1 <<< "$help") == "  "*"$t "* ]] ||
+		    errs+=("$t --help: the last line is not an example of $t")
+	done
+	fail_if_errors
+}
+
+@test "--help names every option, the common ones in two lines" {
+	local t help opt
+	# named by their short form, or described in fb(7) only
+	local common=" --help --version --quiet --verbose --unbuffered "
+	for t in "${tools[@]}"; do
+		help=$("$t" --help)
+		for opt in $("$t" --list-options); do
+			[[ $common == *" $opt "* ]] && continue
+			[[ $help == *"$opt"[\ ,$'\n']* ]] ||
+			    errs+=("$t --help: $opt not named")
+		done
+		[[ $help == *$'\n'"common options, see fb(7): -h, -V, -q, -v,"* ]] ||
+		    errs+=("$t --help: no 'common options' line")
 	done
 	fail_if_errors
 }
@@ -132,7 +175,7 @@ usage_block() {
 			on && n && /^      / { print; next }
 			on && n && /^$/ { exit }' | tr -s ' \t\n' '   ')
 		syn=$(sed 's/^ *//; s/ *$//' <<< "$syn")
-		use=$("$t" --help | sed -n '1s/^usage: //p' | tr -s ' \t' '  ')
+		use=$(first_usage "$("$t" --help)")
 		use=$(sed 's/^ *//; s/ *$//' <<< "$use")
 		[[ -n $syn ]] || errs+=("$t: no SYNOPSIS in $man")
 		[[ $syn == "$use" ]] ||

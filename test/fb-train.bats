@@ -54,8 +54,8 @@ neutral_texts() {
 	[[ ${lines[0]} == "usage: fb-train "* ]] || fail "first line: ${lines[0]}"
 	local opt
 	for opt in --output --lang --rules --holdout --test --epochs --rate --bits \
-	    --ngrams --words --no-words --category-field --reject --strict --max-line \
-	    --quiet --verbose --help --version; do
+	    --ngrams --words --no-words --category-field --reject --strict \
+	    --max-line; do
 		[[ $output == *"$opt"* ]] || errs+=("--help does not mention $opt")
 	done
 	[[ $output == *" -o, --output"* ]] || errs+=("--help does not show -o")

@@ -26,8 +26,8 @@ enum {
 };
 
 static const struct fb_opt opts[] = {
-	{ 'd', "detectors", "LIST", "run only these detectors (default "
-	    "sku,volume,burst,trend,repeat)" },
+	{ 'd', "detectors", "LIST",
+	    "run only these of sku,volume,burst,trend,repeat" },
 	{ 'p', "policy", "FILE", "thresholds from FILE (default anomaly.conf)" },
 	{ OPT_SET, "set", "D.KEY=VALUE", "override one threshold of detector D" },
 	{ OPT_SINCE, "since", "TIME", "read items from TIME on" },

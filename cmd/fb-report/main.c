@@ -35,15 +35,14 @@ enum {
 static const struct fb_opt opts[] = {
 	{ 'f', "format", "FMT",
 	    "text (default), md, csv, json or html" },
-	{ OPT_SINCE, "since", "TIME", "report items from TIME on" },
-	{ OPT_UNTIL, "until", "TIME", "report items before TIME" },
+	{ OPT_SINCE, "since", "TIME", "the items in [since, until)" },
+	{ OPT_UNTIL, "until", "TIME", NULL },
 	{ 'P', "period", "PERIOD",
-	    "the series' periods: day, week (default) or month" },
+	    "series periods: day, week (default), month" },
 	{ 'g', "group-by", "LIST", "one table grouped by the fields in LIST" },
 	{ 'm', "measure", "LIST", "the measures to show, in order" },
 	{ 't', "table", "LIST", "the sections to include (default all)" },
-	{ 'n', "top", "N", "rows per table (default 10; json, csv: all; "
-	    "0: all)" },
+	{ 'n', "top", "N", "rows per table (default 10; 0: all)" },
 	{ OPT_EXAMPLES, "examples", "N",
 	    "example texts per top complaint (default 2)" },
 	{ OPT_TITLE, "title", "TEXT", "the report's title" },
@@ -52,8 +51,8 @@ static const struct fb_opt opts[] = {
 	{ 'p', "policy", "FILE", "SLA policies (default sla.conf)" },
 	{ OPT_CLOSE_WITHIN, "close-within", "DURATION",
 	    "the closure window (default 48h)" },
-	{ OPT_LATENESS, "lateness", "DURATION", "wait this long for events "
-	    "of closed items (default 1d; inf: to the end)" },
+	{ OPT_LATENESS, "lateness", "DURATION",
+	    "how long to wait for events of closed items" },
 	{ OPT_PARTIAL, "partial", NULL, "write the report's state, for --merge" },
 	{ OPT_MERGE, "merge", NULL, "combine --partial states into a report" },
 	FB_OPT_COMMON,
@@ -63,20 +62,18 @@ static const struct fb_opt opts[] = {
 };
 
 static const char *const usage[] = {
-	"fb-report [-f format] [--since time] [--until time] [-P period] "
-	    "[-g list] [-m list] [-t list] [-n top] [--now time] [--tz zone] "
+	"fb-report [-f fmt] [-P period] [--since time] [--until time] "
 	    "[file ...]",
-	"fb-report --partial [--since time] [--until time] [-P period] "
-	    "[-g list] [file ...]",
-	"fb-report --merge [--partial] [-f format] [-m list] [-t list] "
-	    "[-n top] [file ...]",
+	"fb-report --partial [-P period] [--since time] [--until time] "
+	    "[file ...]",
+	"fb-report --merge [--partial] [-f format] [-m list] [file ...]",
 	NULL
 };
 
 static const struct fb_tool tool = {
 	usage,
-	"Report on feedback over a window: volume, complaints, sentiment, "
-	    "SLA times, CSAT and NPS, by group and by period.",
+	"Report volume, complaints, sentiment, SLA, CSAT and NPS by group and "
+	    "period.",
 	opts, NULL,
 	"fb-report --since 2026-10-01 --until 2026-11-01 -f html oct.ndjson "
 	    "> oct.html"
