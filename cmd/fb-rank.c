@@ -1619,10 +1619,10 @@ main(int argc, char *argv[])
 	if (rk.only_id != NULL && !rk.explain)
 		fb_diex("--id goes with --explain");
 	if (policy == NULL) {
-		if (fb_config_find("rank.conf", path, sizeof(path)) < 0)
-			fb_diex("cannot find the policy 'rank.conf' "
-			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
-			    "$FB_DATADIR, share/fb)");
+		if (fb_config_find("rank.conf", path, sizeof(path)) < 0) {
+			fb_config_not_found(&err, "the policy", "rank.conf");
+			fb_diex("%s; name one with -p", err.msg);
+		}
 		policy = path;
 	}
 	for (i = 0; fb_taxonomy_tag(i) != NULL; i++)

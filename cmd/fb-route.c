@@ -2249,10 +2249,10 @@ main(int argc, char *argv[])
 	    shadow != NULL ? MODE_SHADOW : MODE_ROUTE;
 
 	if (rules == NULL) {
-		if (fb_config_find("routes.conf", path, sizeof(path)) < 0)
-			fb_diex("cannot find 'routes.conf' ($FB_CONFIG_DIR, "
-			    "/etc/fb, ~/.config/fb, $FB_DATADIR, share/fb); "
-			    "name one with -r");
+		if (fb_config_find("routes.conf", path, sizeof(path)) < 0) {
+			fb_config_not_found(&err, "the rules", "routes.conf");
+			fb_diex("%s; name one with -r", err.msg);
+		}
 		rules = path;
 	}
 	if (load_rules(&r, &r.live, rules, &err) < 0)

@@ -859,10 +859,11 @@ main(int argc, char *argv[])
 				have = 1;
 		if (have)
 			continue;
-		if (fb_config_find(default_models[i], path, sizeof(path)) < 0)
-			fb_diex("cannot find the model '%s' ($FB_CONFIG_DIR, "
-			    "/etc/fb, ~/.config/fb, $FB_DATADIR, share/fb); "
-			    "`make model` builds it", default_models[i]);
+		if (fb_config_find(default_models[i], path, sizeof(path)) < 0) {
+			fb_config_not_found(&err, "the model",
+			    default_models[i]);
+			fb_diex("%s; `make model` builds it", err.msg);
+		}
 		t.owned_paths[i] = fb_xstrdup(path);
 		load_model(&t, t.owned_paths[i]);
 	}

@@ -910,6 +910,13 @@ double fb_model_logit(const struct fb_model *m, const struct fb_analysis *a,
  */
 int fb_config_find(const char *name, char *out, size_t outsz);
 
+/*
+ * Sets 'err' to "cannot find WHAT 'NAME' in DIR, ..., DIR": the
+ * directories fb_config_find() looked in, as they are on this machine.
+ */
+void fb_config_not_found(struct fb_error *err, const char *what,
+    const char *name);
+
 /*---- Store (fb_store.c) ----*/
 
 struct fb_store;

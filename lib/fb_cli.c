@@ -531,10 +531,10 @@ fb_sla_open(const char *path)
 	char found[4096];
 
 	if (path == NULL) {
-		if (fb_config_find("sla.conf", found, sizeof(found)) < 0)
-			fb_diex("cannot find the policy 'sla.conf' "
-			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
-			    "$FB_DATADIR, share/fb)");
+		if (fb_config_find("sla.conf", found, sizeof(found)) < 0) {
+			fb_config_not_found(&err, "the policy", "sla.conf");
+			fb_diex("%s; name one with -p", err.msg);
+		}
 		path = found;
 	}
 	if ((sla = fb_sla_load(path, &err)) == NULL)

@@ -43,12 +43,28 @@ try_dir(const char *dir, const char *sub, const char *name, char *out,
 	return 0;
 }
 
+/* The directory of the running binary, into 'exe'; 0, or -1. */
+static int
+exe_dir(char *exe, size_t size)
+{
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", exe, size - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
 int
 fb_config_find(const char *name, char *out, size_t outsz)
 {
 	const char *env = getenv("FB_CONFIG_DIR");
 	char exe[PATH_MAX];
-	ssize_t n;
 
 	/* A name from the user never climbs out of the directories searched. */
 	if (strstr(name, "..") != NULL || name[0] == '/')
@@ -61,16 +77,36 @@ fb_config_find(const char *name, char *out, size_t outsz)
 		return 0;
 	if (try_dir(getenv("FB_DATADIR"), "", name, out, outsz) == 0)
 		return 0;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			if (try_dir(exe, "/../share/fb", name, out, outsz) == 0)
-				return 0;
-		}
-	}
+	if (exe_dir(exe, sizeof(exe)) == 0 &&
+	    try_dir(exe, "/../share/fb", name, out, outsz) == 0)
+		return 0;
 	return try_dir(FB_DATADIR, "", name, out, outsz);
+}
+
+void
+fb_config_not_found(struct fb_error *err, const char *what, const char *name)
+{
+	const char *env = getenv("FB_CONFIG_DIR"), *home = getenv("HOME");
+	const char *datadir = getenv("FB_DATADIR");
+	char exe[PATH_MAX], dirs[1024], *slash;
+	size_t n = 0;
+
+	if (env != NULL && *env != '\0')
+		n += (size_t)snprintf(dirs, sizeof(dirs), "%s", env);
+	else
+		n += (size_t)snprintf(dirs, sizeof(dirs), "/etc/fb, %s/.config/fb",
+		    home != NULL ? home : "~");
+	if (n < sizeof(dirs) && datadir != NULL && *datadir != '\0')
+		n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, ", %s",
+		    datadir);
+	/* bin/../share/fb as a person would write it */
+	if (n < sizeof(dirs) && exe_dir(exe, sizeof(exe)) == 0 &&
+	    (slash = strrchr(exe, '/')) != NULL) {
+		*slash = '\0';
+		n += (size_t)snprintf(dirs + n, sizeof(dirs) - n,
+		    ", %s/share/fb", exe);
+	}
+	if (n < sizeof(dirs))
+		snprintf(dirs + n, sizeof(dirs) - n, " or %s", FB_DATADIR);
+	fb_error_set(err, "cannot find %s '%s' in %s", what, name, dirs);
 }

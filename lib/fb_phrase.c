@@ -1096,9 +1096,8 @@ fb_phrases_load_defaults(struct fb_phrases *ps, struct fb_error *err)
 
 	for (i = 0; fb_phrase_files[i] != NULL; i++) {
 		if (fb_config_find(fb_phrase_files[i], path, sizeof(path)) < 0) {
-			fb_error_set(err, "cannot find the rule file '%s' "
-			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
-			    "$FB_DATADIR, share/fb)", fb_phrase_files[i]);
+			fb_config_not_found(err, "the rule file",
+			    fb_phrase_files[i]);
 			return -1;
 		}
 		if (fb_phrases_load(ps, path, err) < 0)

@@ -693,7 +693,8 @@ EOF
 	cp "$(command -v fb-route)" empty/bin/
 	FB_CONFIG_DIR=$PWD/no-config FB_DATADIR=$PWD/no-config run -2 --separate-stderr \
 	    empty/bin/fb-route < /dev/null
-	[[ $stderr == "fb-route: cannot find 'routes.conf'"* ]] || fail "stderr: $stderr"
+	[[ $stderr == "fb-route: cannot find the rules 'routes.conf' in $PWD/no-config, $PWD/no-config, $PWD/empty/share/fb or "*"; name one with -r" ]] ||
+	    fail "stderr: $stderr"
 }
 
 #---- the record contract ----

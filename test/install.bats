@@ -133,9 +133,12 @@ staged_files() {
 	mv "$staged/share/fb" "$staged/share/fb.away"
 	echo '{"id":"x","ts":"2026-10-01T00:00:00Z","text":"hello"}' > "$BATS_TEST_TMPDIR/one"
 	run -2 staged "fb-tag < $BATS_TEST_TMPDIR/one"
+	# the message names where it looked: the staged share/fb among them
 	assert_output --partial "fb-tag: cannot find the rule file"
+	assert_output --partial " $staged/share/fb or "
 	run -2 staged "fb-route < $BATS_TEST_TMPDIR/one"
-	assert_output --partial "fb-route: cannot find 'routes.conf'"
+	assert_output --partial "fb-route: cannot find the rules 'routes.conf' in "
+	assert_output --partial "; name one with -r"
 }
 
 @test "installed man pages render and every tool has its completions" {

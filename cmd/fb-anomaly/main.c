@@ -481,10 +481,10 @@ main(int argc, char *argv[])
 	if ((run.zone = fb_zone_load(fb_tz_get(), &err)) == NULL)
 		fb_diex("%s", err.msg);
 	if (policy == NULL) {
-		if (fb_config_find("anomaly.conf", path, sizeof(path)) < 0)
-			fb_diex("cannot find the policy 'anomaly.conf' "
-			    "($FB_CONFIG_DIR, /etc/fb, ~/.config/fb, "
-			    "$FB_DATADIR, share/fb)");
+		if (fb_config_find("anomaly.conf", path, sizeof(path)) < 0) {
+			fb_config_not_found(&err, "the policy", "anomaly.conf");
+			fb_diex("%s; name one with -p", err.msg);
+		}
 		policy = path;
 	}
 	if (load_policy(&conf, policy, &err) < 0)
