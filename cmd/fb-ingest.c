@@ -1505,7 +1505,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 	struct fb_pos poison_pos = { name, 0 };
 	size_t rawlen = 0, rawcap = 0, k;
 	unsigned long start = 0;
-	int n, rc = 0, first = 1;
+	int n, rc = 0, first = 1, hinted = 0;
 
 	memset(&cs, 0, sizeof(cs));
 	cs.c = c;
@@ -1581,7 +1581,13 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 		first = 0;
 		if (poison[0] == '\0' && ((bad = fb_utf8_check(data, len)) != len ||
 		    memchr(data, '\0', len) != NULL)) {
-			if (bad != len)
+			/* a GB18030 export read as UTF-8: say so, once */
+			if (bad != len && c->encoding == NULL && !hinted++)
+				snprintf(poison, sizeof(poison),
+				    "invalid UTF-8 at byte %zu (another "
+				    "charset? say which: --encoding "
+				    "gb18030)", bad + 1);
+			else if (bad != len)
 				snprintf(poison, sizeof(poison),
 				    "invalid UTF-8 at byte %zu", bad + 1);
 			else

@@ -119,6 +119,10 @@ EOF
 	[[ ! -s out ]] || fail "records came out of undecoded GB18030: $(cat out)"
 	[[ $stderr == *"fb-ingest: hotline-gb.csv:1: invalid UTF-8"* ]] ||
 	    fail "stderr: $stderr"
+	# the first message says what to do, once
+	assert_equal "$(grep -c -- '--encoding gb18030' <<< "$stderr")" 1
+	[[ ${stderr%%$'\n'*} == *"(another charset? say which: --encoding gb18030)" ]] ||
+	    fail "first line: ${stderr%%$'\n'*}"
 }
 
 @test "csv: a broken row is reported at its first line, kept byte for byte, good rows pass, exit 1" {
