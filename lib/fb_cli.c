@@ -367,7 +367,8 @@ fb_parse_time(const char *s, const char *what)
 	fb_time_t t;
 
 	if (fb_time_parse(s, &t, &err) < 0)
-		fb_diex("%s for %s", err.msg, what);
+		fb_diex("%s for %s (say 2026-11-01, 2026-11-01T08:00, -7d or "
+		    "now)", err.msg, what);
 	return t;
 }
 

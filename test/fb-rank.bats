@@ -135,7 +135,7 @@ one_record() {
 	one_record > in.ndjson
 	printf 'id,annual_spend\nu1,lots\n' > bad-crm.csv
 	local -a cases=(
-	    "--now garbage|fb-rank: invalid time 'garbage' for --now"
+	    "--now garbage|fb-rank: invalid time 'garbage' for --now (say 2026-11-01, 2026-11-01T08:00, -7d or now)"
 	    "--policy no-such.conf|*no-such.conf*"
 	    "--customers no-such.csv|*no-such.csv*"
 	    "--customers bad-crm.csv|fb-rank: bad-crm.csv:2: annual spend 'lots' is not a number"

@@ -633,7 +633,7 @@ check_window() {
 	    -7x @abc 12:30 ''; do
 		run --separate-stderr store cat --since "$t"
 		((status == 2)) || errs+=("--since '$t': exit $status, want 2")
-		[[ $stderr == "fb-store: invalid time '$t' for --since" ]] ||
+		[[ $stderr == "fb-store: invalid time '$t' for --since (say 2026-11-01, 2026-11-01T08:00, -7d or now)" ]] ||
 		    errs+=("--since '$t': stderr '$stderr'")
 		[[ -z $output ]] || errs+=("--since '$t': stdout '$output'")
 	done
@@ -658,7 +658,7 @@ check_window() {
 	# nothing was stored: not even the store
 	run -2 --separate-stderr store cat
 	assert_output ""
-	assert_equal "$stderr" "fb-store: no store at '$S'"
+	assert_equal "$stderr" "fb-store: no store at '$S' (-s DIR or \$FB_STORE names one; append creates it)"
 }
 
 @test "no subcommand or an unknown one: usage on stderr, exit 2" {

@@ -268,7 +268,7 @@ no_rss_bound() {
 	local a
 	for a in -99999999999d +99999999999d -5000000w 99999999999999 253402300800; do
 		run -2 --separate-stderr fb-report --now "$NOW" --since "$a" /dev/null
-		assert_equal "$stderr" "fb-report: invalid time '$a' for --since"
+		assert_equal "$stderr" "fb-report: invalid time '$a' for --since (say 2026-11-01, 2026-11-01T08:00, -7d or now)"
 	done
 	# the ends of the range still go
 	mkrec a 9999-12-31T23:59:59Z | fb-store -s st append
