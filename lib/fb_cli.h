@@ -46,7 +46,8 @@ void fb_diex(const char *fmt, ...)
 /*
  * One entry of a tool's option table.  'id' is the short option letter, or
  * a value from FB_OPT_TOOL up for a long-only option.  'arg' names the
- * argument (NULL for a flag); 'help' is one line for --help.
+ * argument (NULL for a flag); 'help' is one line for --help, or NULL to
+ * share the line of the option before ("--since TIME, --until TIME").
  */
 struct fb_opt {
 	int id;
