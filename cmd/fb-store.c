@@ -1,4 +1,5 @@
 /* fb-store: keep feedback records in a durable, gzip-rotated log store and read them back by time. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,11 @@ open_store(struct conf *c, int flags)
 	struct fb_store *st;
 
 	st = fb_store_open(c->dir, flags, &c->lim, store_note, c, &err);
+	/* usually run from another directory than the one that wrote it */
+	if (st == NULL && !(flags & FB_STORE_WRITE) &&
+	    access(c->dir, F_OK) < 0 && errno == ENOENT)
+		fb_diex("%s (-s DIR or $FB_STORE names one; append creates "
+		    "it)", err.msg);
 	if (st == NULL)
 		fb_diex("%s", err.msg);
 	return st;

@@ -529,8 +529,7 @@ fb_store_open(const char *dir, int flags, const struct fb_store_limits *limits,
 	st->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dirfd < 0) {
 		if (errno == ENOENT)
-			fb_error_set(err, "no store at '%s' (-s DIR or "
-			    "$FB_STORE names one; append creates it)", dir);
+			fb_error_set(err, "no store at '%s'", dir);
 		else
 			fb_error_set(err, "cannot open store '%s': %s", dir,
 			    strerror(errno));
