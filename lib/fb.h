@@ -192,6 +192,7 @@ struct fb_out {
 	int fd;
 	int unbuffered;		/* flush after each fb_out_end_record() */
 	int err;		/* errno of the first failed write, 0 if none */
+	uint64_t records;	/* lines ended by fb_out_end_record() */
 	size_t len, cap;
 	char *buf;
 };
@@ -418,8 +419,18 @@ int fb_reader_rest(struct fb_reader *r,
     int (*sink)(void *arg, const char *data, size_t len), void *arg,
     struct fb_error *err);
 
+/* The input's name as diagnostics give it ("<stdin>"). */
+const char *fb_reader_name(const struct fb_reader *r);
+
 /* Bytes consumed so far from the decompressed input. */
 uint64_t fb_reader_offset(const struct fb_reader *r);
+
+/*
+ * Bytes consumed so far from the file itself (compressed, for gzip), for
+ * progress against its size; the bytes handed out when it cannot tell (a
+ * pipe).  A system call: ask now and then, not per line.
+ */
+uint64_t fb_reader_raw_offset(const struct fb_reader *r);
 
 void fb_reader_close(struct fb_reader *r);
 

@@ -18,7 +18,8 @@ static const char *pending_now;
 
 const char *fb_progname = "fb";
 struct fb_out fb_stdout;
-struct fb_cli_conf fb_conf = { 0, 0, 0, 0, NULL, FB_MAX_LINE_DEFAULT };
+struct fb_cli_conf fb_conf = { 0, 0, 0, 0, NULL, FB_MAX_LINE_DEFAULT,
+	FB_PROGRESS_AUTO };
 
 void
 fb_cli_init(const char *name)
@@ -64,6 +65,7 @@ vwarn(const char *prefix, const char *fmt, va_list ap, int with_errno)
 	int n;
 
 	fflush(stdout);
+	fb_progress_hide();	/* a message never lands on the progress line */
 	fb_buf_adds(&msg, prefix);
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
@@ -110,6 +112,20 @@ fb_warnat(const struct fb_pos *pos, const char *fmt, ...)
 	char prefix[512];
 	va_list ap;
 
+	snprintf(prefix, sizeof(prefix), "%s:%lu: ", pos->file, pos->line);
+	va_start(ap, fmt);
+	vwarn(prefix, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fb_warnat_rejected(const struct fb_pos *pos, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+
+	if (fb_conf.quiet)
+		return;
 	snprintf(prefix, sizeof(prefix), "%s:%lu: ", pos->file, pos->line);
 	va_start(ap, fmt);
 	vwarn(prefix, fmt, ap, 0);
@@ -372,6 +388,14 @@ fb_parse_time(const char *s, const char *what)
 	return t;
 }
 
+/* After --help, --version and the like: no -v summary of a run that was not. */
+static int
+info_done(void)
+{
+	fb_conf.verbose = 0;
+	return fb_cli_finish(FB_EXIT_OK);
+}
+
 /* Applies a common option; returns 1 if it was one. */
 static int
 common_option(const struct fb_tool *tool, int id, const char *arg)
@@ -383,23 +407,32 @@ common_option(const struct fb_tool *tool, int id, const char *arg)
 	switch (id) {
 	case 'h':
 		print_help(tool);
-		exit(fb_cli_finish(FB_EXIT_OK));
+		exit(info_done());
 	case 'V':
 		printf("%s %s\n", fb_progname, FB_VERSION);
-		exit(fb_cli_finish(FB_EXIT_OK));
+		exit(info_done());
 	case FB_OPT_LIST_OPTIONS:
 		for (o = tool->opts; o->name != NULL; o++)
 			printf("--%s\n", o->name);
-		exit(fb_cli_finish(FB_EXIT_OK));
+		exit(info_done());
 	case FB_OPT_LIST_COMMANDS:
 		for (c = tool->commands; c != NULL && *c != NULL; c++)
 			printf("%s\n", *c);
-		exit(fb_cli_finish(FB_EXIT_OK));
+		exit(info_done());
+	/* -q and -v: the last one wins, as a later option overrides */
 	case 'q':
 		fb_conf.quiet = 1;
+		fb_conf.verbose = 0;
 		return 1;
 	case 'v':
 		fb_conf.verbose = 1;
+		fb_conf.quiet = 0;
+		return 1;
+	case FB_OPT_PROGRESS:
+		fb_conf.progress = FB_PROGRESS_FORCE;
+		return 1;
+	case FB_OPT_NO_PROGRESS:
+		fb_conf.progress = FB_PROGRESS_OFF;
 		return 1;
 	case FB_OPT_REJECT:
 		fb_conf.reject = arg;
@@ -571,7 +604,7 @@ fb_bad(const struct fb_pos *pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fb_warnat(pos, "%s", msg);
+	fb_warnat_rejected(pos, "%s", msg);
 	return FB_REJECT;
 }
 
@@ -594,6 +627,7 @@ fb_warn_limited(struct fb_warn_limit *c, const struct fb_pos *pos,
 int
 fb_cli_finish(int status)
 {
+	fb_progress_end();
 	if (fb_out_flush(&fb_stdout) < 0 ||
 	    (fflush(stdout) != 0 && errno != EBADF)) {
 		fb_warnx("write error: %s", strerror(fb_stdout.err ?

@@ -33,6 +33,12 @@ void fb_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: FILE:LINE: msg". */
 void fb_warnat(const struct fb_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * The same for an input line that is rejected (exit 1, the line copied to
+ * --reject): silenced by --quiet, which the status and --reject still tell.
+ */
+void fb_warnat_rejected(const struct fb_pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* "prog: warning: msg", silenced by --quiet. */
 void fb_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like fb_warn()/fb_warnx(), then exit 2. */
@@ -65,6 +71,8 @@ enum fb_opt_ids {
 	FB_OPT_NOW,
 	FB_OPT_LIST_OPTIONS,
 	FB_OPT_LIST_COMMANDS,
+	FB_OPT_PROGRESS,
+	FB_OPT_NO_PROGRESS,
 	FB_OPT_TOOL = 0x200	/* a tool's own long-only options start here */
 };
 
@@ -72,7 +80,10 @@ enum fb_opt_ids {
 	{ 'h', "help", NULL, "show this help and exit" }, \
 	{ 'V', "version", NULL, "show the version and exit" }, \
 	{ 'q', "quiet", NULL, "do not print warnings" }, \
-	{ 'v', "verbose", NULL, "say what is being done" }
+	{ 'v', "verbose", NULL, "say what is being done" }, \
+	{ FB_OPT_PROGRESS, "progress", NULL, \
+	    "show progress on stderr, even when not a terminal" }, \
+	{ FB_OPT_NO_PROGRESS, "no-progress", NULL, "never show progress" }
 #define FB_OPT_INPUT \
 	{ FB_OPT_REJECT, "reject", "FILE", "write rejected input lines to FILE" }, \
 	{ FB_OPT_STRICT, "strict", NULL, "stop at the first bad input line" }, \
@@ -101,6 +112,13 @@ struct fb_cli_conf {
 	int quiet, verbose, strict, pretty;
 	const char *reject;
 	uint64_t max_line;
+	int progress;		/* FB_PROGRESS_*: --progress, --no-progress */
+};
+
+enum fb_progress_mode {
+	FB_PROGRESS_AUTO,	/* on a terminal, for inputs of known size */
+	FB_PROGRESS_FORCE,
+	FB_PROGRESS_OFF
 };
 
 extern struct fb_cli_conf fb_conf;
@@ -169,6 +187,37 @@ struct fb_warn_limit {
 };
 void fb_warn_limited(struct fb_warn_limit *c, const struct fb_pos *pos,
     const char *fmt, const char *arg);
+
+/*---- Progress and the -v summary (fb_progress.c) ----*/
+
+/*
+ * One meter per process.  A progress line on stderr while long work runs
+ * (when it is a terminal, no -q, and the inputs' size is known; or with
+ * --progress), erased when done or when a diagnostic is printed; and with
+ * -v, "reading FILE" as each input opens and one summary line at the end
+ * (fb_cli_finish() prints it).  The record loops call these; a tool with
+ * a loop of its own calls them too.
+ */
+
+/* The inputs of the run (stdin when none): their sizes make the total. */
+void fb_progress_inputs(int nfiles, char *const files[]);
+/* One more input of 'bytes' (a store segment). */
+void fb_progress_add_input(uint64_t bytes);
+/* A tool that only writes: the records it will write, for a percentage. */
+void fb_progress_goal(uint64_t records);
+/* Input 'name' is being read through 'r' (-v says so); and is done. */
+void fb_progress_open(const char *name, const struct fb_reader *r);
+void fb_progress_close(const struct fb_reader *r);
+/* One record read; cheap: the clock is looked at now and then. */
+void fb_progress_record(void);
+/* Looks at the clock and redraws when it is time, counting nothing. */
+void fb_progress_step(void);
+/* What the tool wrote, when not records on stdout ("report"). */
+void fb_progress_written(uint64_t n, const char *noun);
+/* Erases the line (before a diagnostic); the next step redraws it. */
+void fb_progress_hide(void);
+/* The last state, erased; then the -v summary. */
+void fb_progress_end(void);
 
 /*---- Allocation that cannot fail ----*/
 

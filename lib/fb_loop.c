@@ -74,7 +74,7 @@ fb_rejectf(const struct fb_pos *pos, const char *data, size_t len,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fb_warnat(pos, "%s", msg);
+	fb_warnat_rejected(pos, "%s", msg);
 	fb_reject_open();
 	if (fb_reject_more(data, len) < 0)
 		return -1;
@@ -159,25 +159,25 @@ parse_line(struct fb_rec *rec, const struct fb_line *line)
 	size_t bad;
 
 	if (line->status == FB_LINE_TOO_LONG) {
-		fb_warnat(&line->pos, "line longer than %llu bytes",
+		fb_warnat_rejected(&line->pos, "line longer than %llu bytes",
 		    (unsigned long long)fb_conf.max_line);
 		return -1;
 	}
 	if ((nul = memchr(line->data, '\0', line->raw_len)) != NULL) {
-		fb_warnat(&line->pos, "NUL byte at byte %zu",
+		fb_warnat_rejected(&line->pos, "NUL byte at byte %zu",
 		    (size_t)(nul - line->data) + 1);
 		return -1;
 	}
 	if ((bad = fb_utf8_check(line->data, line->len)) != line->len) {
-		fb_warnat(&line->pos, "invalid UTF-8 at byte %zu", bad + 1);
+		fb_warnat_rejected(&line->pos, "invalid UTF-8 at byte %zu", bad + 1);
 		return -1;
 	}
 	if (fb_rec_parse(rec, line->data, line->len, &err) < 0) {
 		if (err.col > 0)
-			fb_warnat(&line->pos, "invalid JSON at byte %ld: %s",
+			fb_warnat_rejected(&line->pos, "invalid JSON at byte %ld: %s",
 			    err.col, err.msg);
 		else
-			fb_warnat(&line->pos, "%s", err.msg);
+			fb_warnat_rejected(&line->pos, "%s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -196,9 +196,11 @@ fb_each_record_file(const char *path, struct fb_rec *rec, fb_rec_fn *fn,
 		fb_warnx("%s", err.msg);
 		return 1;
 	}
+	fb_progress_open(fb_reader_name(r), r);
 	while ((n = fb_reader_next(r, &line, &err)) > 0) {
 		if (line.status == FB_LINE_OK && is_blank(line.data, line.raw_len))
 			continue;
+		fb_progress_record();
 		if (parse_line(rec, &line) < 0) {
 			if (reject(r, &line) < 0) {
 				rc = -1;
@@ -229,6 +231,7 @@ fb_each_record_file(const char *path, struct fb_rec *rec, fb_rec_fn *fn,
 		fb_warnx("%s", err.msg);
 		rc = 1;
 	}
+	fb_progress_close(r);
 	fb_reader_close(r);
 	return rc;
 }
@@ -241,6 +244,7 @@ fb_each_record(int nfiles, char *files[], fb_rec_fn *fn, void *arg)
 	int k, status = FB_EXIT_OK;
 
 	fb_reject_open();
+	fb_progress_inputs(nfiles, files);
 	if (nfiles == 0) {
 		nfiles = 1;
 		files = stdin_only;
@@ -259,7 +263,6 @@ fb_each_record(int nfiles, char *files[], fb_rec_fn *fn, void *arg)
 		status = FB_EXIT_ERROR;
 	if (status == FB_EXIT_OK && fb_reject_count() > 0)
 		status = FB_EXIT_REJECTED;
-	if (fb_conf.verbose && fb_reject_count() > 0)
-		fb_warnx("%lu lines rejected", fb_reject_count());
+	/* with -v, fb_cli_finish() counts the rejected lines in its summary */
 	return status;
 }

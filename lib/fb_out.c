@@ -92,6 +92,7 @@ fb_out_putc(struct fb_out *out, int c)
 int
 fb_out_end_record(struct fb_out *out)
 {
+	out->records++;
 	if (fb_out_putc(out, '\n') < 0)
 		return -1;
 	return out->unbuffered ? fb_out_flush(out) : 0;

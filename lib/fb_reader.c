@@ -100,6 +100,21 @@ fb_reader_offset(const struct fb_reader *r)
 	return r->offset;
 }
 
+const char *
+fb_reader_name(const struct fb_reader *r)
+{
+	return r->name;
+}
+
+uint64_t
+fb_reader_raw_offset(const struct fb_reader *r)
+{
+	z_off_t at = gzoffset(r->gz);
+
+	/* a pipe cannot tell: what came out of it is the next best */
+	return at >= 0 ? (uint64_t)at : r->offset;
+}
+
 /* Returns the bytes read, 0 at the end, -1 with 'err' set. */
 static int
 refill(struct fb_reader *r, struct fb_error *err)
