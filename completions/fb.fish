@@ -210,6 +210,10 @@ for tool in fb-ingest fb-tag fb-train fb-rank fb-route fb-sla fb-report fb-anoma
                 complete -c $tool -l $name -x -d 'send the same alert once within'
             case max-per-run
                 complete -c $tool -l $name -x -d 'alerts to send at most'
+            case progress
+                complete -c $tool -l $name -d 'show progress on stderr, even when not a terminal'
+            case no-progress
+                complete -c $tool -l $name -d 'never show progress'
             case unbuffered
                 complete -c $tool -s u -l $name
             case quiet
