@@ -610,7 +610,7 @@ emit(struct conf *c, struct item *it)
 	/* text: required, cleaned, redacted */
 	s = item_get(it, F_TEXT, &n);
 	if (s == NULL || n == 0) {
-		fb_warnat(&it->pos, "no text");
+		fb_warnat_rejected(&it->pos, "no text");
 		return FB_REJECT;
 	}
 	/* An owned copy: the item's buffer may move as fields are set. */
@@ -620,7 +620,7 @@ emit(struct conf *c, struct item *it)
 	tlen = fb_text_clean(text, n);
 	text[tlen] = '\0';
 	if (tlen == 0) {
-		fb_warnat(&it->pos, "no text");
+		fb_warnat_rejected(&it->pos, "no text");
 		free(text);
 		return FB_REJECT;
 	}
@@ -635,7 +635,7 @@ emit(struct conf *c, struct item *it)
 	/* ts: read in --tz when it has no zone; the time of the run when absent */
 	if ((s = item_get(it, F_TS, NULL)) != NULL && *s != '\0') {
 		if (fb_time_parse_loose(s, &ts, &err) < 0) {
-			fb_warnat(&it->pos, "cannot read time '%s'", s);
+			fb_warnat_rejected(&it->pos, "cannot read time '%s'", s);
 			free(red);
 			return FB_REJECT;
 		}
@@ -1206,6 +1206,8 @@ read_json(struct conf *c, struct item *it, const char *path, const char *name)
 
 	if (buf == NULL)
 		return 1;
+	fb_progress_open(name, NULL);
+	fb_progress_bytes(len);
 	if (c->encoding != NULL) {
 		char *conv;
 		size_t clen;
@@ -1252,6 +1254,7 @@ read_json(struct conf *c, struct item *it, const char *path, const char *name)
 	while (fb_json_array_next(all, &pos, &elem)) {
 one:
 		index++;
+		fb_progress_record();
 		line += lines_between(last, elem.p);
 		last = elem.p;
 		item_reset(it);
@@ -1515,6 +1518,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 		fb_warnx("%s", err.msg);
 		return 1;
 	}
+	fb_progress_open(name, r);
 	memset(&p, 0, sizeof(p));
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		fb_diex("out of memory");
@@ -1525,7 +1529,8 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 		size_t len = line.raw_len, bad;
 
 		if (line.status == FB_LINE_TOO_LONG) {
-			fb_warnat(&line.pos, "line longer than %llu bytes",
+			fb_progress_record();
+			fb_warnat_rejected(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			rc = fb_reject_more(raw, rawlen) < 0 ||
 			    fb_reject_more(line.data, line.raw_len) < 0 ||
@@ -1602,6 +1607,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 		cs.row_done = 0;
 		if (csv_parse(&p, data, len, csv_field_cb, csv_row_cb, &cs) != len ||
 		    csv_parse(&p, "\n", 1, csv_field_cb, csv_row_cb, &cs) != 1) {
+			fb_progress_record();
 			rc = fb_rejectf(&(struct fb_pos){ name, start }, raw, rawlen,
 			    "malformed quoted field");
 			rawlen = 0;
@@ -1613,6 +1619,8 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			continue;
 		}
 		if (cs.row_done) {
+			if (cs.header_done)	/* the header is no record */
+				fb_progress_record();
 			if (poison[0] != '\0')
 				rc = fb_rejectf(&poison_pos, raw, rawlen, "%s", poison);
 			else
@@ -1637,6 +1645,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 			rc = -1;
 	}
 	csv_free(&p);
+	fb_progress_close(r);
 	fb_reader_close(r);
 	for (k = 0; k < cs.vals_cap; k++)
 		free(cs.vals[k]);
@@ -1735,6 +1744,8 @@ mail_end(struct conf *c, struct item *it, struct mail_msg *m,
 {
 	int rc = 0;
 
+	if (m->rejected || m->line > 0)
+		fb_progress_record();
 	if (m->rejected)
 		rc = fb_reject_end();
 	else if (m->line > 0)
@@ -1766,6 +1777,7 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 		fb_warnx("%s", err.msg);
 		return 1;
 	}
+	fb_progress_open(name, r);
 	memset(&m, 0, sizeof(m));
 	while (rc >= 0 && (n = fb_reader_next(r, &line, &err)) > 0) {
 		const char *data = line.data;
@@ -1786,7 +1798,7 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 			m.line = line.pos.line;
 		}
 		if (!m.rejected && !whole) {
-			fb_warnat(&line.pos, "line longer than %llu bytes",
+			fb_warnat_rejected(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			m.rejected = 1;
 			if (fb_reject_more(m.buf.p, m.buf.len) < 0) {
@@ -1824,6 +1836,7 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 	if (rc >= 0 && mail_end(c, it, &m, name) < 0)
 		rc = -1;
 	fb_buf_release(&m.buf);
+	fb_progress_close(r);
 	fb_reader_close(r);
 	return rc;
 }
@@ -1842,12 +1855,14 @@ read_text(struct conf *c, struct item *it, const char *path)
 		fb_warnx("%s", err.msg);
 		return 1;
 	}
+	fb_progress_open(fb_reader_name(r), r);
 	while ((n = fb_reader_next(r, &line, &err)) > 0) {
 		char *conv = NULL;
 		int res;
 
+		fb_progress_record();
 		if (line.status == FB_LINE_TOO_LONG) {
-			fb_warnat(&line.pos, "line longer than %llu bytes",
+			fb_warnat_rejected(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			if (fb_reject_more(line.data, line.raw_len) < 0 ||
 			    reject_rest(r) < 0 || fb_reject_end() < 0) {
@@ -1899,6 +1914,7 @@ read_text(struct conf *c, struct item *it, const char *path)
 		fb_warnx("%s", err.msg);
 		rc = 1;
 	}
+	fb_progress_close(r);
 	fb_reader_close(r);
 	return rc;
 }
@@ -2150,6 +2166,7 @@ main(int argc, char *argv[])
 		files = stdin_only;
 	}
 	fb_reject_open();
+	fb_progress_inputs(nfiles, files);
 	fb_rec_init(&rec);
 	for (k = 0; k < nfiles; k++) {
 		int rc = read_input(&c, &it, &rec, files[k]);

@@ -205,9 +205,13 @@ void fb_progress_inputs(int nfiles, char *const files[]);
 void fb_progress_add_input(uint64_t bytes);
 /* A tool that only writes: the records it will write, for a percentage. */
 void fb_progress_goal(uint64_t records);
-/* Input 'name' is being read through 'r' (-v says so); and is done. */
+/*
+ * Input 'name' is being read through 'r' (-v says so); and is done.  'r'
+ * NULL: an input read otherwise, which fb_progress_bytes() tells of.
+ */
 void fb_progress_open(const char *name, const struct fb_reader *r);
 void fb_progress_close(const struct fb_reader *r);
+void fb_progress_bytes(uint64_t n);
 /* One record read; cheap: the clock is looked at now and then. */
 void fb_progress_record(void);
 /* Looks at the clock and redraws when it is time, counting nothing. */

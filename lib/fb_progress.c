@@ -141,6 +141,10 @@ fb_progress_open(const char *name, const struct fb_reader *r)
 		fb_warnx("reading %s", name);
 	P.files++;
 	snprintf(P.name, sizeof(P.name), "%s", name);
+	if (r == NULL) {
+		fb_progress_step();
+		return;
+	}
 	if (P.nopen == P.opencap) {
 		P.opencap = P.opencap ? P.opencap * 2 : 4;
 		P.open = fb_xrealloc(P.open, P.opencap, sizeof(*P.open));
@@ -165,6 +169,12 @@ fb_progress_close(const struct fb_reader *r)
 		P.open = NULL;
 		P.opencap = 0;
 	}
+}
+
+void
+fb_progress_bytes(uint64_t n)
+{
+	P.done_bytes += n;
 }
 
 void
