@@ -987,6 +987,20 @@ uint64_t fb_store_dropped(const struct fb_store *st);
 int fb_store_rotate(struct fb_store *st, struct fb_error *err);
 
 /*
+ * Who is told how fb_store_cat() reads: the command-line layer's progress
+ * meter (fb_cli_init() sets it; NULL, nobody).  'input': one more segment
+ * of 'bytes' to read; 'open' and 'done': its reading starts (through 'r',
+ * or NULL) and ends, 'bytes' of it read; 'record': one handed out.
+ */
+struct fb_read_watch {
+	void (*input)(uint64_t bytes);
+	void (*open)(const char *name, const struct fb_reader *r);
+	void (*done)(const struct fb_reader *r, uint64_t bytes);
+	void (*record)(void);
+};
+extern const struct fb_read_watch *fb_read_watch;
+
+/*
  * Streams the records with since <= ts < until in time order to 'fn',
  * which returns 0 to go on or -1 to stop.  Segments wholly outside the
  * window are not opened.  A damaged segment is reported through 'note' and

@@ -29,6 +29,7 @@ fb_cli_init(const char *name)
 
 	fb_progname = name;
 	fb_out_init(&fb_stdout, STDOUT_FILENO);
+	fb_read_watch = &fb_progress_watch;
 #ifdef F_SETPIPE_SZ
 	/*
 	 * Between two stages a 64 KB pipe holds half of one 128 KB write:

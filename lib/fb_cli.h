@@ -212,6 +212,10 @@ void fb_progress_goal(uint64_t records);
 void fb_progress_open(const char *name, const struct fb_reader *r);
 void fb_progress_close(const struct fb_reader *r);
 void fb_progress_bytes(uint64_t n);
+/* Done with 'r' (or NULL), of which 'bytes' count as read, all or not. */
+void fb_progress_done(const struct fb_reader *r, uint64_t bytes);
+/* For fb_read_watch: fb_store_cat() tells of the segments it reads. */
+extern const struct fb_read_watch fb_progress_watch;
 /* One record read; cheap: the clock is looked at now and then. */
 void fb_progress_record(void);
 /* Looks at the clock and redraws when it is time, counting nothing. */

@@ -156,11 +156,17 @@ fb_progress_open(const char *name, const struct fb_reader *r)
 void
 fb_progress_close(const struct fb_reader *r)
 {
+	fb_progress_done(r, fb_reader_raw_offset(r));
+}
+
+void
+fb_progress_done(const struct fb_reader *r, uint64_t bytes)
+{
 	size_t k;
 
+	P.done_bytes += bytes;
 	for (k = 0; k < P.nopen; k++)
 		if (P.open[k] == r) {
-			P.done_bytes += fb_reader_raw_offset(r);
 			P.open[k] = P.open[--P.nopen];
 			break;
 		}
@@ -403,3 +409,11 @@ fb_progress_end(void)
 		fb_warnx("%s", b.p);
 	fb_buf_release(&b);
 }
+
+/* fb_store_cat() tells the meter of the segments it reads. */
+const struct fb_read_watch fb_progress_watch = {
+	fb_progress_add_input,
+	fb_progress_open,
+	fb_progress_done,
+	fb_progress_record
+};

@@ -39,6 +39,7 @@ struct src {
 	fb_time_t min;		/* its first time, to start it no earlier */
 	int fd;			/* the open segment's, held from the snapshot */
 	uint64_t limit;		/* read no line that ends past this offset */
+	uint64_t size;		/* of the file, for progress */
 	struct fb_reader *r;	/* streaming: a sealed or sorted open segment */
 	struct table_line *ol;	/* or an unsorted open segment's lines, sorted */
 	size_t nol, pos;
@@ -50,6 +51,8 @@ struct src {
 	const char *line;
 	size_t len;
 };
+
+const struct fb_read_watch *fb_read_watch;
 
 struct cat {
 	struct fb_store *st;
@@ -135,6 +138,8 @@ src_next(struct cat *c, struct src *s)
 		fb_store_note(c->st, s->name, "%s", err.msg);
 		c->damaged = 1;
 	}
+	if (fb_read_watch != NULL)
+		fb_read_watch->done(s->r, s->size);
 	fb_reader_close(s->r);
 	s->r = NULL;
 	return 0;
@@ -216,8 +221,14 @@ src_start(struct cat *c, struct src *s)
 	struct fb_error err;
 	int fd = s->fd;
 
-	if (s->ol != NULL)
+	if (s->ol != NULL) {
+		/* read whole already, to sort it */
+		if (fb_read_watch != NULL) {
+			fb_read_watch->open(s->name, NULL);
+			fb_read_watch->done(NULL, s->size);
+		}
 		return src_next(c, s);
+	}
 	if (fd < 0 && (fd = openat(c->st->dirfd, s->name, O_RDONLY |
 	    O_CLOEXEC)) < 0) {
 		fb_store_note(c->st, s->name, "cannot open: %s%s", strerror(errno),
@@ -242,6 +253,8 @@ src_start(struct cat *c, struct src *s)
 		c->damaged = 1;
 		return 0;
 	}
+	if (fb_read_watch != NULL)
+		fb_read_watch->open(s->name, s->r);
 	return src_next(c, s);
 }
 
@@ -483,6 +496,15 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 	}
 	fb_store_unlock(st);
 
+	for (k = 0; k < nsrc && fb_read_watch != NULL; k++) {
+		struct stat sb;
+
+		if (srcs[k].limit != UINT64_MAX)
+			srcs[k].size = srcs[k].limit;
+		else if (fstatat(st->dirfd, srcs[k].name, &sb, 0) == 0)
+			srcs[k].size = (uint64_t)sb.st_size;
+		fb_read_watch->input(srcs[k].size);
+	}
 	if (nsrc > 1)
 		qsort(srcs, nsrc, sizeof(*srcs), by_min);
 	/*
@@ -502,6 +524,8 @@ fb_store_cat(struct fb_store *st, fb_time_t since, fb_time_t until,
 		if (nheap == 0)
 			break;
 		s = heap_pop(heap, &nheap);
+		if (fb_read_watch != NULL)
+			fb_read_watch->record();
 		if (fn(arg, s->line, s->len) < 0) {
 			fb_error_set(err, "stopped by the reader");
 			goto out;
@@ -515,6 +539,8 @@ out_unlock:
 	fb_store_unlock(st);
 out:
 	for (k = 0; k < nalloc; k++) {
+		if (srcs[k].r != NULL && fb_read_watch != NULL)
+			fb_read_watch->done(srcs[k].r, 0);
 		if (srcs[k].r != NULL)
 			fb_reader_close(srcs[k].r);
 		if (srcs[k].fd >= 0)
