@@ -4514,6 +4514,7 @@ generate(struct gen *g, struct out *o, struct rec *rc)
 			break;
 		make_record(g, &st[best], idx, rc);
 		put_one(o, rc);
+		fb_progress_wrote();
 		st[best].i++;
 		stream_peek(g, &st[best]);
 	}
@@ -4565,7 +4566,10 @@ main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	o.g = g;
+	fb_progress_goal(g->count);
 	generate(g, &o, rc);
+	fb_progress_written(o.written, o.written == 1 ? "record written" :
+	    "records written");
 	if (fb_conf.verbose && fb_stdout.err == 0) {
 		char a[FB_TIME_BUFSZ], b[FB_TIME_BUFSZ];
 

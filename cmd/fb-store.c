@@ -101,6 +101,7 @@ struct conf {
 	struct fb_store_limits lim;
 	const char *note_prefix;
 	struct fb_store *st;
+	uint64_t stored;	/* appended, for -v */
 };
 
 /*
@@ -185,6 +186,7 @@ append_one(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 		return FB_FATAL;
 	switch (fb_store_append(c->st, rec, &err)) {
 	case 1:
+		c->stored++;
 		return FB_DROP;
 	case 0:
 		fb_warnat_rejected(pos, "%s", err.msg);
@@ -212,6 +214,8 @@ cmd_append(struct conf *c, int nfiles, char *files[])
 	if (fb_store_dropped(c->st) > 0 && !fb_conf.quiet)
 		fb_warnx("dropped %llu duplicate records",
 		    (unsigned long long)fb_store_dropped(c->st));
+	fb_progress_written(committed ? c->stored - fb_store_dropped(c->st) :
+	    0, "stored");
 	fb_store_close(c->st);
 	return stopped(status, committed ?
 	    "the records read before it are stored" :

@@ -578,6 +578,7 @@ main(int argc, char *argv[])
 		status = FB_EXIT_ERROR;
 		goto done;
 	}
+	fb_progress_written(1, "model written");
 	if (fb_conf.verbose)
 		fb_warnx("%s: %zu texts (%s), %lu held out, %lu in other "
 		    "languages skipped", output, t.ndocs, model.lang,

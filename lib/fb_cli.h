@@ -220,8 +220,13 @@ extern const struct fb_read_watch fb_progress_watch;
 void fb_progress_record(void);
 /* Looks at the clock and redraws when it is time, counting nothing. */
 void fb_progress_step(void);
-/* What the tool wrote, when not records on stdout ("report"). */
-void fb_progress_written(uint64_t n, const char *noun);
+/* One of the goal's records written. */
+void fb_progress_wrote(void);
+/*
+ * What the tool wrote, for the summary, when it is not the records on
+ * stdout: 'what' follows the count ("report written", "stored").
+ */
+void fb_progress_written(uint64_t n, const char *what);
 /* Erases the line (before a diagnostic); the next step redraws it. */
 void fb_progress_hide(void);
 /* The last state, erased; then the -v summary. */

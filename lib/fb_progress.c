@@ -41,8 +41,9 @@ struct progress {
 	const struct fb_reader **open;	/* inputs being read */
 	size_t nopen, opencap;
 	char name[256];		/* the input being read */
-	const char *noun;	/* what is written, when not records */
-	uint64_t written;	/* of 'noun' */
+	const char *what;	/* what was written, when not records */
+	uint64_t written;	/* of 'what' */
+	uint64_t wrote;		/* toward the goal */
 	int shown;		/* the line is on the screen */
 	int drawn;		/* it was drawn at least once */
 };
@@ -184,10 +185,17 @@ fb_progress_bytes(uint64_t n)
 }
 
 void
-fb_progress_written(uint64_t n, const char *noun)
+fb_progress_written(uint64_t n, const char *what)
 {
 	P.written = n;
-	P.noun = noun;
+	P.what = what;
+}
+
+void
+fb_progress_wrote(void)
+{
+	if (++P.wrote % CHECK_EVERY == 0)
+		fb_progress_step();
 }
 
 /* "1,204,330" */
@@ -259,7 +267,7 @@ draw(int64_t t)
 	int known;
 
 	if (P.goal_records)
-		done = fb_stdout.records;
+		done = P.wrote;
 	else {
 		done = P.done_bytes;
 		for (k = 0; k < P.nopen; k++)
@@ -389,10 +397,9 @@ fb_progress_end(void)
 		fb_buf_adds(&b, P.records == 1 ? " record read, " :
 		    " records read, ");
 	}
-	if (P.noun != NULL) {
+	if (P.what != NULL) {
 		put_count(&b, P.written);
-		fb_buf_printf(&b, " %s%s written", P.noun,
-		    P.written == 1 ? "" : "s");
+		fb_buf_printf(&b, " %s", P.what);
 	} else {
 		put_count(&b, written);
 		if (!reading)

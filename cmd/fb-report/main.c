@@ -2279,6 +2279,8 @@ main(int argc, char *argv[])
 	if (status != FB_EXIT_ERROR) {
 		if (R->partial) {
 			rc = write_partial(R);
+			if (rc == 0)
+				fb_progress_written(1, "partial state written");
 		} else {
 			rc = fb_fold_finish_all(R->fold);
 			if (rc == 0) {
@@ -2286,6 +2288,8 @@ main(int argc, char *argv[])
 				if (model == NULL)
 					fb_diex("out of memory");
 				rc = render(R, model, use_color(color));
+				if (rc == 0)
+					fb_progress_written(1, "report written");
 				json_decref(model);
 			}
 		}
