@@ -500,8 +500,8 @@ main(int argc, char *argv[])
 		rc = run.on[d]->finish(run.state[d]);
 	if (rc < 0)
 		status = FB_EXIT_ERROR;
-	if (fb_conf.verbose)
-		fb_warning("%llu items read, %llu alerts",
+	if (fb_conf.verbose)	/* a note, not a warning */
+		fb_warnx("%llu items read, %llu alerts",
 		    (unsigned long long)run.items,
 		    (unsigned long long)run.alerts);
 
