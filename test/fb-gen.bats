@@ -533,7 +533,10 @@ assert weekend > 1.1 * midweek, days
 
 @test "-v says how many items were written and planted" {
 	run -0 --separate-stderr to_file out fb-gen -v -n 2000
-	[[ $stderr =~ ^fb-gen:\ wrote\ 2000\ items\ \([0-9]+\ planted\)\ from\ 2026-10-01T00:00:00Z\ to\ 2026-10-31T00:00:00Z$ ]] ||
+	[[ ${stderr%%$'\n'*} =~ ^fb-gen:\ wrote\ 2000\ items\ \([0-9]+\ planted\)\ from\ 2026-10-01T00:00:00Z\ to\ 2026-10-31T00:00:00Z$ ]] ||
+	    fail "stderr: $stderr"
+	# then the summary every tool ends -v with
+	[[ ${stderr#*$'\n'} =~ ^fb-gen:\ 2,000\ records\ written,\ [0-9.]+\ s$ ]] ||
 	    fail "stderr: $stderr"
 }
 
@@ -970,7 +973,10 @@ fb-gen: warning: in.ndjson:5: field 'ts' is not a valid time; no events"
 @test "--events: -v says how many items were read and events written" {
 	gen in.rec -n 100 -f record
 	run -0 --separate-stderr to_file out fb-gen -v --events --now 2027-01-01T00:00:00Z in.rec
-	assert_equal "$stderr" "fb-gen: wrote $(($(lines out) - 100)) events for 100 items"
+	assert_equal "${stderr%$'\n'*}" "fb-gen: reading in.rec
+fb-gen: wrote $(($(lines out) - 100)) events for 100 items"
+	assert_regex "${stderr##*$'\n'}" \
+	    "^fb-gen: 1 file, 100 records read, $(lines out) written, 0 rejected, [0-9.]+ s\$"
 }
 
 @test "--events: a closed pipe stops it, exit 2" {

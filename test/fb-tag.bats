@@ -195,8 +195,8 @@ top_keys() {
 @test "--list-options lists exactly fb-tag's long options" {
 	run -0 --separate-stderr fb-tag --list-options
 	assert_equal "$(sort <<< "$output")" "$(printf '%s\n' --category-field --explain \
-	    --help --max-line --model --neutral --pretty --quiet --reject --rules \
-	    --strict --unbuffered --verbose --version | sort)"
+	    --help --max-line --model --neutral --no-progress --pretty --progress \
+	    --quiet --reject --rules --strict --unbuffered --verbose --version | sort)"
 }
 
 @test "the man page documents every option of --list-options" {

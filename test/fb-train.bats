@@ -70,8 +70,9 @@ neutral_texts() {
 @test "--list-options lists exactly fb-train's long options" {
 	run -0 --separate-stderr fb-train --list-options
 	assert_equal "$(sort <<< "$output")" "$(printf '%s\n' --bits --category-field \
-	    --epochs --help --holdout --lang --max-line --ngrams --no-words --output \
-	    --quiet --rate --reject --rules --strict --test --verbose --version --words | sort)"
+	    --epochs --help --holdout --lang --max-line --ngrams --no-progress \
+	    --no-words --output --progress --quiet --rate --reject --rules --strict \
+	    --test --verbose --version --words | sort)"
 }
 
 @test "the man page documents every option of --list-options" {
@@ -89,7 +90,7 @@ neutral_texts() {
 	touch a.ndjson b.model
 	assert_equal "$(complete_bash fb-train --lang "")" "en zh"
 	assert_equal "$(complete_bash fb-train --lang=z)" "zh"
-	assert_equal "$(complete_bash fb-train --no)" "--no-words"
+	assert_equal "$(complete_bash fb-train --no-w)" "--no-words"
 	local o
 	for o in -o --output --test --rules --reject; do
 		assert_equal "$(complete_bash fb-train "$o" "")" "a.ndjson b.model"
@@ -402,7 +403,10 @@ neutral_texts() {
 @test "-v says what was trained; -q keeps the summary" {
 	cat zh.ndjson en.ndjson > mix.ndjson
 	run -0 --separate-stderr fb-train -v --lang zh --holdout 10 -o m.model mix.ndjson
-	assert_equal "$stderr" "fb-train: m.model: 36 texts (zh), 6 held out, 18 in other languages skipped"
+	assert_equal "${stderr%$'\n'*}" "fb-train: reading mix.ndjson
+fb-train: m.model: 36 texts (zh), 6 held out, 18 in other languages skipped"
+	assert_regex "${stderr##*$'\n'}" \
+	    '^fb-train: 1 file, 60 records read, 1 model written, 0 rejected, [0-9.]+ s$'
 	run -0 --separate-stderr fb-train -q -o m.model en.ndjson
 	assert_equal "$stderr" ""
 	assert_equal "$(summary .lang)" en
