@@ -88,9 +88,9 @@ one_record() {
 	fail_if_errors
 	run -0 --separate-stderr fb-rank --list-options
 	assert_equal "$(sort <<< "$output")" "$(printf '%s\n' --customers --explain \
-	    --help --history --id --max-line --now --policy --pretty \
-	    --pseudonymize --quiet --reject --strict --tz --unbuffered --verbose \
-	    --version | sort)"
+	    --help --history --id --max-line --no-progress --now --policy --pretty \
+	    --progress --pseudonymize --quiet --reject --strict --tz --unbuffered \
+	    --verbose --version | sort)"
 }
 
 @test "the man page documents every option, has its sections and lints clean" {

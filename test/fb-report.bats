@@ -1012,7 +1012,7 @@ EOF
 	assert_line --index 0 --regexp '^usage: fb-report '
 	run -0 fb-report --list-options
 	assert_equal "$(sort <<< "$output" | paste -sd ' ')" \
-	    "--close-within --color --examples --format --group-by --help --lateness --max-line --measure --merge --now --partial --period --policy --quiet --reject --since --strict --table --title --top --tz --until --verbose --version"
+	    "--close-within --color --examples --format --group-by --help --lateness --max-line --measure --merge --no-progress --now --partial --period --policy --progress --quiet --reject --since --strict --table --title --top --tz --until --verbose --version"
 	run -0 fb-report --version
 	assert_regex "$output" '^fb-report [0-9]+\.[0-9]+\.[0-9]+$'
 	fail_if_errors
