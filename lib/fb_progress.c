@@ -44,11 +44,12 @@ struct progress {
 	const char *what;	/* what was written, when not records */
 	uint64_t written;	/* of 'what' */
 	uint64_t wrote;		/* toward the goal */
+	int tty;		/* may draw in auto mode: -1 not asked yet */
 	int shown;		/* the line is on the screen */
 	int drawn;		/* it was drawn at least once */
 };
 
-static struct progress P = { .next_check = CHECK_EVERY };
+static struct progress P = { .next_check = CHECK_EVERY, .tty = -1 };
 
 static int64_t
 now_ns(void)
@@ -83,7 +84,13 @@ may_draw(void)
 		return 1;
 	if (fb_conf.progress == FB_PROGRESS_OFF || fb_conf.quiet)
 		return 0;
-	return !P.total_unknown && P.total > 0 && isatty(STDERR_FILENO);
+	/*
+	 * Records written to the same terminal would land on the line: a
+	 * person reading the data there sees no progress.
+	 */
+	if (P.tty < 0)
+		P.tty = isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+	return P.tty && !P.total_unknown && P.total > 0;
 }
 
 static void
