@@ -334,9 +334,12 @@ draw(int64_t t)
 			fb_buf_add_clean(&line, P.name, namelen, SIZE_MAX);
 		else if (room > 3) {
 			/* the end of a path says more than its start */
+			const char *from = P.name + namelen - (room - 3);
+
+			while ((*from & 0xc0) == 0x80)	/* not mid-character */
+				from++;
 			fb_buf_adds(&line, "...");
-			fb_buf_add_clean(&line, P.name + namelen - (room - 3),
-			    room - 3, SIZE_MAX);
+			fb_buf_add_clean(&line, from, strlen(from), SIZE_MAX);
 		}
 		fb_buf_adds(&line, count);
 	}
