@@ -610,7 +610,7 @@ emit(struct conf *c, struct item *it)
 	/* text: required, cleaned, redacted */
 	s = item_get(it, F_TEXT, &n);
 	if (s == NULL || n == 0) {
-		fb_warnat_rejected(&it->pos, "no text");
+		fb_warnat(&it->pos, "no text");
 		return FB_REJECT;
 	}
 	/* An owned copy: the item's buffer may move as fields are set. */
@@ -620,7 +620,7 @@ emit(struct conf *c, struct item *it)
 	tlen = fb_text_clean(text, n);
 	text[tlen] = '\0';
 	if (tlen == 0) {
-		fb_warnat_rejected(&it->pos, "no text");
+		fb_warnat(&it->pos, "no text");
 		free(text);
 		return FB_REJECT;
 	}
@@ -635,7 +635,7 @@ emit(struct conf *c, struct item *it)
 	/* ts: read in --tz when it has no zone; the time of the run when absent */
 	if ((s = item_get(it, F_TS, NULL)) != NULL && *s != '\0') {
 		if (fb_time_parse_loose(s, &ts, &err) < 0) {
-			fb_warnat_rejected(&it->pos, "cannot read time '%s'", s);
+			fb_warnat(&it->pos, "cannot read time '%s'", s);
 			free(red);
 			return FB_REJECT;
 		}
@@ -1530,7 +1530,7 @@ read_csv(struct conf *c, struct item *it, const char *path, const char *name,
 
 		if (line.status == FB_LINE_TOO_LONG) {
 			fb_progress_record();
-			fb_warnat_rejected(&line.pos, "line longer than %llu bytes",
+			fb_warnat(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			rc = fb_reject_more(raw, rawlen) < 0 ||
 			    fb_reject_more(line.data, line.raw_len) < 0 ||
@@ -1798,7 +1798,7 @@ read_mail(struct conf *c, struct item *it, const char *path, const char *name,
 			m.line = line.pos.line;
 		}
 		if (!m.rejected && !whole) {
-			fb_warnat_rejected(&line.pos, "line longer than %llu bytes",
+			fb_warnat(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			m.rejected = 1;
 			if (fb_reject_more(m.buf.p, m.buf.len) < 0) {
@@ -1862,7 +1862,7 @@ read_text(struct conf *c, struct item *it, const char *path)
 
 		fb_progress_record();
 		if (line.status == FB_LINE_TOO_LONG) {
-			fb_warnat_rejected(&line.pos, "line longer than %llu bytes",
+			fb_warnat(&line.pos, "line longer than %llu bytes",
 			    (unsigned long long)fb_conf.max_line);
 			if (fb_reject_more(line.data, line.raw_len) < 0 ||
 			    reject_rest(r) < 0 || fb_reject_end() < 0) {

@@ -189,7 +189,7 @@ append_one(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 		c->stored++;
 		return FB_DROP;
 	case 0:
-		fb_warnat_rejected(pos, "%s", err.msg);
+		fb_warnat(pos, "%s", err.msg);
 		return FB_REJECT;
 	default:
 		fb_warnx("%s", err.msg);

@@ -763,7 +763,7 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 		if (span.len == 4 && memcmp(span.p, "null", 4) == 0)
 			text = "";
 		else {
-			fb_warnat_rejected(pos, "'text' is not a string");
+			fb_warnat(pos, "'text' is not a string");
 			return FB_REJECT;
 		}
 	}

@@ -208,11 +208,11 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 		return FB_DROP;
 	}
 	if ((text = fb_rec_get_str(rec, "text", &len)) == NULL) {
-		fb_warnat_rejected(pos, "no 'text' string");
+		fb_warnat(pos, "no 'text' string");
 		return FB_REJECT;
 	}
 	if (read_label(rec, &target) < 0) {
-		fb_warnat_rejected(pos, "no 'label' (0, 1, negative, neutral or "
+		fb_warnat(pos, "no 'label' (0, 1, negative, neutral or "
 		    "positive)");
 		return FB_REJECT;
 	}

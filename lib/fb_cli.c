@@ -120,20 +120,6 @@ fb_warnat(const struct fb_pos *pos, const char *fmt, ...)
 }
 
 void
-fb_warnat_rejected(const struct fb_pos *pos, const char *fmt, ...)
-{
-	char prefix[512];
-	va_list ap;
-
-	if (fb_conf.quiet)
-		return;
-	snprintf(prefix, sizeof(prefix), "%s:%lu: ", pos->file, pos->line);
-	va_start(ap, fmt);
-	vwarn(prefix, fmt, ap, 0);
-	va_end(ap);
-}
-
-void
 fb_warning(const char *fmt, ...)
 {
 	va_list ap;
@@ -605,7 +591,7 @@ fb_bad(const struct fb_pos *pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fb_warnat_rejected(pos, "%s", msg);
+	fb_warnat(pos, "%s", msg);
 	return FB_REJECT;
 }
 

@@ -33,12 +33,6 @@ void fb_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: FILE:LINE: msg". */
 void fb_warnat(const struct fb_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/*
- * The same for an input line that is rejected (exit 1, the line copied to
- * --reject): silenced by --quiet, which the status and --reject still tell.
- */
-void fb_warnat_rejected(const struct fb_pos *pos, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* "prog: warning: msg", silenced by --quiet. */
 void fb_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like fb_warn()/fb_warnx(), then exit 2. */

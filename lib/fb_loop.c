@@ -74,7 +74,7 @@ fb_rejectf(const struct fb_pos *pos, const char *data, size_t len,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fb_warnat_rejected(pos, "%s", msg);
+	fb_warnat(pos, "%s", msg);
 	fb_reject_open();
 	if (fb_reject_more(data, len) < 0)
 		return -1;
@@ -159,25 +159,25 @@ parse_line(struct fb_rec *rec, const struct fb_line *line)
 	size_t bad;
 
 	if (line->status == FB_LINE_TOO_LONG) {
-		fb_warnat_rejected(&line->pos, "line longer than %llu bytes",
+		fb_warnat(&line->pos, "line longer than %llu bytes",
 		    (unsigned long long)fb_conf.max_line);
 		return -1;
 	}
 	if ((nul = memchr(line->data, '\0', line->raw_len)) != NULL) {
-		fb_warnat_rejected(&line->pos, "NUL byte at byte %zu",
+		fb_warnat(&line->pos, "NUL byte at byte %zu",
 		    (size_t)(nul - line->data) + 1);
 		return -1;
 	}
 	if ((bad = fb_utf8_check(line->data, line->len)) != line->len) {
-		fb_warnat_rejected(&line->pos, "invalid UTF-8 at byte %zu", bad + 1);
+		fb_warnat(&line->pos, "invalid UTF-8 at byte %zu", bad + 1);
 		return -1;
 	}
 	if (fb_rec_parse(rec, line->data, line->len, &err) < 0) {
 		if (err.col > 0)
-			fb_warnat_rejected(&line->pos, "invalid JSON at byte %ld: %s",
+			fb_warnat(&line->pos, "invalid JSON at byte %ld: %s",
 			    err.col, err.msg);
 		else
-			fb_warnat_rejected(&line->pos, "%s", err.msg);
+			fb_warnat(&line->pos, "%s", err.msg);
 		return -1;
 	}
 	return 0;

@@ -1547,8 +1547,7 @@ spoil_open_line() {
 		printf '{"id":"broken",\n'
 	} > in/b.ndjson
 	run -1 --separate-stderr fb-store -q append --dedup --reject "$PWD/rej.ndjson" in/a.ndjson in/b.ndjson
-	# -q: the bad line is told by the status and --reject, not on stderr
-	assert_equal "$stderr" ""
+	[[ $stderr =~ ^fb-store:\ in/b\.ndjson:21:\ invalid\ JSON ]] || fail "stderr: $stderr"
 	[[ $stderr != *dropped* ]]
 	printf '{"id":"broken",\n' > want.rej
 	cmp rej.ndjson want.rej
