@@ -78,13 +78,6 @@ static const char *const channel_names[NCHANNELS] = {
 	"mail", "webhook", "chat"
 };
 
-/* When an alert key last went out by a channel. */
-struct sent {
-	char *key;
-	enum channel ch;
-	fb_time_t at;
-};
-
 struct notify {
 	const char **mail_to;
 	size_t nmail;
@@ -99,8 +92,15 @@ struct notify {
 	int lock_fd;
 	fb_time_t now;
 
-	struct sent *sent;
-	size_t nsent, sent_cap;
+	/*
+	 * When each alert key last went out by each channel: the keys
+	 * numbered in 'keys', the times in sent_at[k * NCHANNELS + ch],
+	 * FB_TIME_MIN for never.  A hash, not a list: a day's window of
+	 * breaches checked every five minutes holds thousands of keys.
+	 */
+	struct fb_pool keys;
+	fb_time_t *sent_at;
+	size_t sent_cap;	/* keys sent_at has room for */
 
 	int enabled[NCHANNELS];
 	int failed[NCHANNELS];	/* a sender failed: send no more by it */
@@ -113,35 +113,32 @@ struct notify {
 
 /*---- Alert keys and state ----*/
 
-static struct sent *
-sent_find(struct notify *N, const char *key, enum channel ch)
+/* When 'key' last went out by 'ch': FB_TIME_MIN for never. */
+static fb_time_t
+sent_when(struct notify *N, const char *key, enum channel ch)
 {
-	size_t i;
+	uint32_t k = fb_pool_find(&N->keys, key, strlen(key));
 
-	for (i = 0; i < N->nsent; i++)
-		if (N->sent[i].ch == ch && strcmp(N->sent[i].key, key) == 0)
-			return &N->sent[i];
-	return NULL;
+	if (k == FB_POOL_NOMEM)
+		fb_diex("out of memory");
+	return k == 0 ? FB_TIME_MIN : N->sent_at[k * NCHANNELS + ch];
 }
 
 static void
 sent_mark(struct notify *N, const char *key, enum channel ch, fb_time_t at)
 {
-	struct sent *s;
+	uint32_t k = fb_xintern(&N->keys, key, strlen(key));
+	size_t i, old = N->sent_cap;
 
-	if ((s = sent_find(N, key, ch)) != NULL) {
-		if (at > s->at)
-			s->at = at;
-		return;
+	if (k >= N->sent_cap) {
+		N->sent_cap = k < 32 ? 64 : 2 * (size_t)k;
+		N->sent_at = fb_xrealloc(N->sent_at, N->sent_cap * NCHANNELS,
+		    sizeof(*N->sent_at));
+		for (i = old * NCHANNELS; i < N->sent_cap * NCHANNELS; i++)
+			N->sent_at[i] = FB_TIME_MIN;
 	}
-	if (N->nsent == N->sent_cap) {
-		N->sent_cap = N->sent_cap ? 2 * N->sent_cap : 32;
-		N->sent = fb_xrealloc(N->sent, N->sent_cap, sizeof(*N->sent));
-	}
-	s = &N->sent[N->nsent++];
-	s->key = fb_xstrdup(key);
-	s->ch = ch;
-	s->at = at;
+	if (at > N->sent_at[k * NCHANNELS + ch])
+		N->sent_at[k * NCHANNELS + ch] = at;
 }
 
 /*
@@ -216,19 +213,23 @@ state_write(struct notify *N)
 {
 	struct fb_buf b = { 0 }, tmp = { 0 };
 	char tb[FB_TIME_BUFSZ];
-	size_t i, off;
+	size_t k, off;
 	ssize_t w;
-	int fd, rc = -1;
+	int fd, ch, rc = -1;
+	fb_time_t at;
 
-	for (i = 0; i < N->nsent; i++) {
-		if (N->sent[i].at <= N->now - N->window)
-			continue;	/* it may go out again anyway */
-		fb_buf_adds(&b, "{\"key\":");
-		fb_buf_json_str(&b, N->sent[i].key, strlen(N->sent[i].key));
-		fb_time_format(N->sent[i].at, tb);
-		fb_buf_printf(&b, ",\"via\":\"%s\",\"sent\":\"%s\"}\n",
-		    channel_names[N->sent[i].ch], tb);
-	}
+	for (k = 1; k <= N->keys.n; k++)
+		for (ch = 0; ch < NCHANNELS; ch++) {
+			at = N->sent_at[k * NCHANNELS + ch];
+			if (at <= N->now - N->window)
+				continue;	/* it may go out again anyway */
+			fb_buf_adds(&b, "{\"key\":");
+			fb_buf_json_str(&b, fb_pool_str(&N->keys, (uint32_t)k),
+			    fb_pool_len(&N->keys, (uint32_t)k));
+			fb_time_format(at, tb);
+			fb_buf_printf(&b, ",\"via\":\"%s\",\"sent\":\"%s\"}\n",
+			    channel_names[ch], tb);
+		}
 	fb_buf_printf(&tmp, "%s.XXXXXX", N->state_path);
 	if (b.err || tmp.err) {
 		fb_warnx("out of memory");
@@ -712,7 +713,6 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 {
 	struct notify *N = arg;
 	const char *type;
-	struct sent *s;
 	int ch, due = 0;
 	size_t len;
 
@@ -728,8 +728,8 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 	for (ch = 0; ch < NCHANNELS; ch++) {
 		if (!N->enabled[ch])
 			continue;
-		s = sent_find(N, N->key.p, (enum channel)ch);
-		if (s == NULL || s->at <= N->now - N->window)
+		if (sent_when(N, N->key.p, (enum channel)ch) <=
+		    N->now - N->window)
 			due = 1;
 	}
 	if (!due) {
@@ -748,8 +748,8 @@ on_record(struct fb_rec *rec, const struct fb_pos *pos, void *arg)
 	for (ch = 0; ch < NCHANNELS; ch++) {
 		if (!N->enabled[ch])
 			continue;
-		s = sent_find(N, N->key.p, (enum channel)ch);
-		if (s != NULL && s->at > N->now - N->window)
+		if (sent_when(N, N->key.p, (enum channel)ch) >
+		    N->now - N->window)
 			continue;
 		if (N->failed[ch]) {
 			N->unsent[ch]++;
@@ -793,7 +793,6 @@ main(int argc, char *argv[])
 	struct notify *N = &note;
 	const char *arg;
 	int opt, status, ch;
-	size_t i;
 
 	fb_cli_init("fb-notify");
 	N->window = 3600 * 1000LL;
@@ -883,9 +882,8 @@ main(int argc, char *argv[])
 
 	if (N->lock_fd >= 0)
 		close(N->lock_fd);
-	for (i = 0; i < N->nsent; i++)
-		free(N->sent[i].key);
-	free(N->sent);
+	fb_pool_release(&N->keys);
+	free(N->sent_at);
 	free(N->mail_to);
 	fb_buf_release(&N->key);
 	fb_buf_release(&N->text);
