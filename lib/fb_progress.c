@@ -37,6 +37,7 @@ struct progress {
 	uint64_t total;		/* bytes to read, or records to write */
 	int total_unknown;	/* an input of unknown size (a pipe) */
 	int goal_records;	/* 'total' counts records to write (fb-gen) */
+	int segments;		/* the inputs are store segments */
 	uint64_t done_bytes;	/* of the inputs closed */
 	const struct fb_reader **open;	/* inputs being read */
 	size_t nopen, opencap;
@@ -129,6 +130,7 @@ void
 fb_progress_add_input(uint64_t bytes)
 {
 	start();
+	P.segments = 1;		/* only fb_store_cat() adds inputs so */
 	P.nfiles++;
 	P.total += bytes;
 }
@@ -402,7 +404,11 @@ fb_progress_end(void)
 		P.start_ns = t;
 	if (reading) {
 		put_count(&b, P.files);
-		fb_buf_adds(&b, P.files == 1 ? " file, " : " files, ");
+		if (P.segments)
+			fb_buf_adds(&b, P.files == 1 ? " segment, " :
+			    " segments, ");
+		else
+			fb_buf_adds(&b, P.files == 1 ? " file, " : " files, ");
 		put_count(&b, P.records);
 		fb_buf_adds(&b, P.records == 1 ? " record read, " :
 		    " records read, ");

@@ -245,7 +245,7 @@ cmd_for() {
 	cmp -s plain.out <(fb-store -s st cat --progress 2> /dev/null) ||
 	    fail "stdout differs with --progress"
 	run --separate-stderr fb-store -s st cat -v
-	[[ ${stderr##*$'\n'} =~ ^fb-store:\ 3\ files,\ 900\ records\ read,\ 900\ written,\ 0\ rejected ]] ||
+	[[ ${stderr##*$'\n'} =~ ^fb-store:\ 3\ segments,\ 900\ records\ read,\ 900\ written,\ 0\ rejected ]] ||
 	    fail "fb-store cat -v: $stderr"
 }
 
