@@ -206,7 +206,7 @@ print_wrapped(FILE *fp, const char *s, size_t col, size_t indent)
 			fputc(' ', fp);
 			col++;
 		}
-		fwrite(s, 1, n, fp);
+		(void)fwrite(s, 1, n, fp);	/* fb_cli_finish() checks stdout */
 		line_start = 0;
 		col += n;
 		s += n;

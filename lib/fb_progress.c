@@ -95,10 +95,10 @@ may_draw(void)
 }
 
 static void
-add_size(int fd, const char *path)
+add_size(const char *path)
 {
 	struct stat st;
-	int rc = fd >= 0 ? fstat(fd, &st) : stat(path, &st);
+	int rc = path != NULL ? stat(path, &st) : fstat(STDIN_FILENO, &st);
 
 	if (rc == 0 && S_ISREG(st.st_mode))
 		P.total += (uint64_t)st.st_size;
@@ -114,15 +114,15 @@ fb_progress_inputs(int nfiles, char *const files[])
 	start();
 	if (nfiles == 0) {
 		P.nfiles++;
-		add_size(STDIN_FILENO, NULL);
+		add_size(NULL);	/* stdin */
 		return;
 	}
 	for (k = 0; k < nfiles; k++) {
 		P.nfiles++;
 		if (strcmp(files[k], "-") == 0)
-			add_size(STDIN_FILENO, NULL);
+			add_size(NULL);	/* stdin */
 		else
-			add_size(-1, files[k]);
+			add_size(files[k]);
 	}
 }
 
