@@ -213,8 +213,7 @@ state_write(struct notify *N)
 {
 	struct fb_buf b = { 0 }, tmp = { 0 };
 	char tb[FB_TIME_BUFSZ];
-	size_t k, off;
-	ssize_t w;
+	size_t k;
 	int fd, ch, rc = -1;
 	fb_time_t at;
 
@@ -239,16 +238,11 @@ state_write(struct notify *N)
 		fb_warn("%s", tmp.p);
 		goto out;
 	}
-	for (off = 0; off < b.len; off += (size_t)w) {
-		w = write(fd, b.p + off, b.len - off);
-		if (w < 0 && errno == EINTR) {
-			w = 0;
-		} else if (w < 0) {
-			fb_warn("%s", tmp.p);
-			close(fd);
-			unlink(tmp.p);
-			goto out;
-		}
+	if (fb_write_all(fd, b.p, b.len) < 0) {
+		fb_warn("%s", tmp.p);
+		close(fd);
+		unlink(tmp.p);
+		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fb_warn("%s", tmp.p);
@@ -546,8 +540,6 @@ static int
 run(const char *what, char *const argv[], const char *data, size_t len)
 {
 	int fds[2], st, write_err = 0;
-	size_t off;
-	ssize_t w;
 	pid_t pid;
 
 	if (pipe(fds) < 0) {
@@ -572,15 +564,8 @@ run(const char *what, char *const argv[], const char *data, size_t len)
 		_exit(127);
 	}
 	close(fds[0]);
-	for (off = 0; off < len; off += (size_t)w) {
-		w = write(fds[1], data + off, len - off);
-		if (w < 0 && errno == EINTR) {
-			w = 0;
-		} else if (w < 0) {
-			write_err = errno;
-			break;
-		}
-	}
+	if (fb_write_all(fds[1], data, len) < 0)
+		write_err = errno;
 	close(fds[1]);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR) {

@@ -197,6 +197,9 @@ struct fb_out {
 	char *buf;
 };
 
+/* write(2) until all of 'p' is written, again after EINTR; -1 with errno. */
+int fb_write_all(int fd, const char *p, size_t len);
+
 void fb_out_init(struct fb_out *out, int fd);
 void fb_out_release(struct fb_out *out);
 /* These return 0, or -1 with out->err set; later calls keep failing. */

@@ -23,20 +23,29 @@ fb_out_release(struct fb_out *out)
 	out->len = out->cap = 0;
 }
 
-static int
-write_all(struct fb_out *out, const char *p, size_t len)
+int
+fb_write_all(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = write(out->fd, p, len);
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			out->err = errno;
 			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_all(struct fb_out *out, const char *p, size_t len)
+{
+	if (fb_write_all(out->fd, p, len) < 0) {
+		out->err = errno;
+		return -1;
 	}
 	return 0;
 }

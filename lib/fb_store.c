@@ -158,23 +158,6 @@ line_key(struct fb_store *st, const char *line, size_t len)
 
 /*---- Files ----*/
 
-int
-fb_store_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Reads bytes [off, off+len) of 'fd' into a new buffer (NUL-terminated). */
 char *
 fb_store_read_range(int fd, uint64_t off, size_t len, struct fb_error *err)
@@ -226,7 +209,7 @@ quarantine_bytes(struct fb_store *st, const char *name, const char *data,
 	snprintf(path, sizeof(path), QUARANTINE "/%s", name);
 	fd = openat(st->dirfd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    FB_STORE_FILE_MODE);
-	if (fd < 0 || fb_store_write_all(fd, data, len) < 0 ||
+	if (fd < 0 || fb_write_all(fd, data, len) < 0 ||
 	    fsync(fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, path,
 		    strerror(errno));
@@ -904,7 +887,7 @@ gzw_feed(struct gzw *g, const void *data, size_t len, int flush)
 		rc = deflate(&g->zs, flush);
 		if (rc == Z_STREAM_ERROR)
 			return -1;
-		if (fb_store_write_all(g->fd, (char *)g->out,
+		if (fb_write_all(g->fd, (char *)g->out,
 		    sizeof(g->out) - g->zs.avail_out) < 0)
 			return -1;
 	} while (g->zs.avail_out == 0 || (flush == Z_FINISH &&
@@ -1261,7 +1244,7 @@ flush_queue(struct fb_store *st, struct fb_error *err)
 		goto out;
 	op = &st->opens[st->nopens - 1];
 	before = st->open_size;
-	if (fb_store_write_all(st->open_fd, st->qbuf, keptlen) < 0 ||
+	if (fb_write_all(st->open_fd, st->qbuf, keptlen) < 0 ||
 	    fsync(st->open_fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, op->name,
 		    strerror(errno));

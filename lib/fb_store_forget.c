@@ -643,7 +643,7 @@ write_gzip(int fd, const char *data, size_t len, const char *comment,
 			zs.avail_out = sizeof(out);
 			rc = deflate(&zs, flush);
 			if (rc == Z_STREAM_ERROR ||
-			    fb_store_write_all(fd, (char *)out,
+			    fb_write_all(fd, (char *)out,
 			    sizeof(out) - zs.avail_out) < 0) {
 				deflateEnd(&zs);
 				return -1;
@@ -674,7 +674,7 @@ replace_file(struct fb_store *st, int dirfd, const char *name,
 		return fb_error_set(err, "cannot create '%s/%s': %s", st->dir,
 		    tmp, strerror(errno));
 	if ((gz ? write_gzip(fd, data, len, comment, level) :
-	    fb_store_write_all(fd, data, len)) < 0 || fsync(fd) < 0) {
+	    fb_write_all(fd, data, len)) < 0 || fsync(fd) < 0) {
 		fb_error_set(err, "cannot write '%s/%s': %s", st->dir, tmp,
 		    strerror(errno));
 		close(fd);
@@ -934,7 +934,7 @@ audit(struct job *j, struct fb_error *err)
 	}
 	fd = openat(j->st->dirfd, AUDIT_LOG, O_WRONLY | O_CREAT | O_APPEND |
 	    O_CLOEXEC, FB_STORE_FILE_MODE);
-	if (fd < 0 || fb_store_write_all(fd, b.p, b.len) < 0 || fsync(fd) < 0)
+	if (fd < 0 || fb_write_all(fd, b.p, b.len) < 0 || fsync(fd) < 0)
 		rc = fb_error_set(err, "cannot write '%s/%s': %s", j->st->dir,
 		    AUDIT_LOG, strerror(errno));
 	if (fd >= 0)

@@ -195,8 +195,6 @@ int fb_store_scan_sealed(struct fb_store *st, const struct seg *sg,
 
 char *fb_store_read_range(int fd, uint64_t off, size_t len,
     struct fb_error *err);
-/* write(2) until all of 'p' is written; -1 with errno on failure. */
-int fb_store_write_all(int fd, const char *p, size_t len);
 uint64_t fb_store_file_size(struct fb_store *st, const char *name);
 /* The offset just past the last '\n' in the first 'size' bytes, or -1. */
 int64_t fb_store_complete_end(int fd, uint64_t size);
